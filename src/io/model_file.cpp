@@ -1,0 +1,142 @@
+#include "io/model_file.h"
+
+#include <zlib.h>
+
+#include <cstring>
+
+#include "comicgan/error.h"
+#include "io/atomic_file.h"
+
+namespace comicgan::io {
+namespace {
+
+constexpr char kMagic[8] = {'C', 'O', 'M', 'I', 'C', 'G', 'A', 'N'};
+constexpr size_t kPreamble = 8 + 4 + 8;
+constexpr size_t kAlign = 64;
+
+size_t align_up(size_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
+
+std::string dtype_name(at::ScalarType t) {
+  switch (t) {
+    case at::kFloat: return "float32";
+    case at::kHalf: return "float16";
+    case at::kBFloat16: return "bfloat16";
+    default: fail("model file: cannot store tensors of type ", t);
+  }
+}
+
+at::ScalarType dtype_from_name(const std::string& name, const std::string& label) {
+  if (name == "float32") return at::kFloat;
+  if (name == "float16") return at::kHalf;
+  if (name == "bfloat16") return at::kBFloat16;
+  fail(label, ": unknown tensor type '", name, "'");
+}
+
+template <typename T>
+void put(std::string& out, T value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+template <typename T>
+T get(const uint8_t* p) {
+  T value;
+  std::memcpy(&value, p, sizeof value);
+  return value;
+}
+
+}  // namespace
+
+std::string model_file_bytes(const ModelFile& model) {
+  nlohmann::json header = model.meta;
+  header["format_version"] = kModelFormatVersion;
+  std::string data;
+  nlohmann::json table = nlohmann::json::array();
+  for (const auto& [name, tensor] : model.tensors) {
+    at::Tensor t = tensor.detach().to(at::kCPU).contiguous();
+    size_t nbytes = t.numel() * t.element_size();
+    data.resize(align_up(data.size()));
+    table.push_back({{"name", name},
+                     {"dtype", dtype_name(t.scalar_type())},
+                     {"shape", t.sizes().vec()},
+                     {"offset", data.size()},
+                     {"nbytes", nbytes}});
+    data.append(static_cast<const char*>(t.data_ptr()), nbytes);
+  }
+  header["tensors"] = table;
+  header["data_crc32"] = crc32(0L, reinterpret_cast<const Bytef*>(data.data()), uInt(data.size()));
+  std::string json = header.dump();
+
+  std::string out(kMagic, sizeof kMagic);
+  put<uint32_t>(out, kModelFormatVersion);
+  put<uint64_t>(out, json.size());
+  out += json;
+  out.resize(align_up(out.size()), '\0');
+  out += data;
+  return out;
+}
+
+void write_model_file(const std::string& path, const ModelFile& model) {
+  write_file_atomically(path, model_file_bytes(model));
+}
+
+ModelFile read_model_file(const std::string& path, const ModelFileLimits& limits) {
+  std::string bytes = read_file(path, limits.max_file_bytes);
+  return read_model_file_bytes(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), path,
+                               limits);
+}
+
+ModelFile read_model_file_bytes(const uint8_t* data, size_t size, const std::string& label,
+                                const ModelFileLimits& limits) {
+  check(size >= kPreamble && std::memcmp(data, kMagic, sizeof kMagic) == 0, label,
+        ": not a comicgan model file (use 'comicgan import' to convert a PyTorch checkpoint)");
+  auto version = get<uint32_t>(data + 8);
+  check(version >= 1 && version <= kModelFormatVersion, label, ": model file format version ",
+        version, " is newer than this comicgan reads (", kModelFormatVersion, ")");
+  auto header_len = get<uint64_t>(data + 12);
+  check(header_len <= limits.max_header_bytes && header_len <= size - kPreamble, label,
+        ": truncated or corrupt model file (header of ", header_len, " bytes, file of ", size,
+        ")");
+  size_t data_start = align_up(kPreamble + header_len);
+  check(data_start <= size, label, ": truncated model file");
+
+  ModelFile model;
+  nlohmann::json header;
+  try {
+    header = nlohmann::json::parse(data + kPreamble, data + kPreamble + header_len);
+    const auto& table = header.at("tensors");
+    check(table.is_array() && table.size() <= limits.max_tensors, label,
+          ": bad tensor table in model file");
+    const uint8_t* blob = data + data_start;
+    size_t blob_size = size - data_start;
+    uLong crc = crc32(0L, blob, uInt(blob_size));
+    check(crc == header.at("data_crc32").get<uint64_t>(), label,
+          ": model file is corrupt (checksum mismatch)");
+    for (const auto& entry : table) {
+      auto name = entry.at("name").get<std::string>();
+      auto dtype = dtype_from_name(entry.at("dtype").get<std::string>(), label);
+      auto shape = entry.at("shape").get<std::vector<int64_t>>();
+      auto offset = entry.at("offset").get<uint64_t>();
+      auto nbytes = entry.at("nbytes").get<uint64_t>();
+      uint64_t numel = 1;
+      for (int64_t d : shape) {
+        check(d >= 0 && d <= int64_t(blob_size) && (d == 0 || numel <= blob_size / uint64_t(d)),
+              label, ": tensor ", name, " has an impossible shape");
+        numel *= uint64_t(d);
+      }
+      check(nbytes == numel * at::elementSize(dtype) && offset <= blob_size &&
+                nbytes <= blob_size - offset,
+            label, ": tensor ", name, " lies outside the file");
+      at::Tensor t = at::empty(shape, at::TensorOptions().dtype(dtype));
+      std::memcpy(t.data_ptr(), blob + offset, nbytes);
+      model.tensors.emplace_back(std::move(name), std::move(t));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    fail(label, ": corrupt model file header (", e.what(), ")");
+  }
+  header.erase("tensors");
+  header.erase("data_crc32");
+  model.meta = std::move(header);
+  return model;
+}
+
+}  // namespace comicgan::io

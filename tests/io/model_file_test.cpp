@@ -1,0 +1,71 @@
+#include "io/model_file.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+
+#include "comicgan/error.h"
+
+using namespace comicgan;
+
+namespace {
+io::ModelFile sample() {
+  io::ModelFile m;
+  m.meta = {{"architecture", "animegan2"}, {"name", "test"}, {"options", {{"width", 0.5}}}};
+  m.tensors.emplace_back("a", torch::randn({3, 4}));
+  m.tensors.emplace_back("b.half", torch::randn({5}).to(torch::kHalf));
+  m.tensors.emplace_back("c", torch::randn({2, 3}).t());  // non-contiguous
+  return m;
+}
+}  // namespace
+
+TEST(ModelFile, RoundTripsTensorsAndMeta) {
+  auto m = sample();
+  auto bytes = io::model_file_bytes(m);
+  auto back = io::read_model_file_bytes(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), "mem");
+  EXPECT_EQ(back.meta["name"], "test");
+  EXPECT_EQ(back.meta["format_version"], io::kModelFormatVersion);
+  ASSERT_EQ(back.tensors.size(), 3u);
+  for (size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(back.tensors[i].first, m.tensors[i].first);
+    EXPECT_EQ(back.tensors[i].second.scalar_type(), m.tensors[i].second.scalar_type());
+    EXPECT_TRUE(torch::equal(back.tensors[i].second, m.tensors[i].second.contiguous()));
+  }
+}
+
+TEST(ModelFile, RefusesEveryTruncation) {
+  auto bytes = io::model_file_bytes(sample());
+  for (size_t n = 0; n < bytes.size(); n += 7)
+    EXPECT_THROW(io::read_model_file_bytes(reinterpret_cast<const uint8_t*>(bytes.data()), n, "t"), Error) << n;
+}
+
+TEST(ModelFile, RefusesFlippedDataByte) {
+  auto bytes = io::model_file_bytes(sample());
+  bytes[bytes.size() - 3] ^= 0x40;
+  EXPECT_THROW(io::read_model_file_bytes(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), "t"), Error);
+}
+
+TEST(ModelFile, RefusesNonModel) {
+  std::string junk = "PK\x03\x04 this is not a model";
+  try {
+    io::read_model_file_bytes(reinterpret_cast<const uint8_t*>(junk.data()), junk.size(), "junk.cgm");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("junk.cgm: not a comicgan model file"), std::string::npos);
+  }
+}
+
+TEST(ModelFile, WritesAtomically) {
+  auto dir = std::filesystem::temp_directory_path() / "comicgan_model_file_test";
+  std::filesystem::create_directories(dir);
+  auto path = (dir / "m.cgm").string();
+  io::write_model_file(path, sample());
+  auto back = io::read_model_file(path);
+  EXPECT_EQ(back.tensors.size(), 3u);
+  size_t files = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir)) files += e.is_regular_file();
+  EXPECT_EQ(files, 1u);  // no temporary left behind
+  EXPECT_THROW(io::write_model_file((dir / "no/such/dir/m.cgm").string(), sample()), Error);
+  std::filesystem::remove_all(dir);
+}
