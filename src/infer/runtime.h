@@ -6,12 +6,11 @@
 // generator 7x faster at 512x512 and a training step 3.3x faster on these machines.
 #pragma once
 
+#include "comicgan/comicgan.h"  // declares configure_runtime(int threads = 0)
+
 namespace comicgan {
 
 // The cores this process may use: the affinity mask, capped by the cgroup CPU quota.
 int available_cores();
-
-// threads <= 0 means available_cores(). Safe to call more than once.
-void configure_runtime(int threads = 0);
 
 }  // namespace comicgan

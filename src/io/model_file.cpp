@@ -18,10 +18,14 @@ size_t align_up(size_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
 
 std::string dtype_name(at::ScalarType t) {
   switch (t) {
-    case at::kFloat: return "float32";
-    case at::kHalf: return "float16";
-    case at::kBFloat16: return "bfloat16";
-    default: fail("model file: cannot store tensors of type ", t);
+    case at::kFloat:
+      return "float32";
+    case at::kHalf:
+      return "float16";
+    case at::kBFloat16:
+      return "bfloat16";
+    default:
+      fail("model file: cannot store tensors of type ", t);
   }
 }
 
@@ -94,8 +98,7 @@ ModelFile read_model_file_bytes(const uint8_t* data, size_t size, const std::str
         version, " is newer than this comicgan reads (", kModelFormatVersion, ")");
   auto header_len = get<uint64_t>(data + 12);
   check(header_len <= limits.max_header_bytes && header_len <= size - kPreamble, label,
-        ": truncated or corrupt model file (header of ", header_len, " bytes, file of ", size,
-        ")");
+        ": truncated or corrupt model file (header of ", header_len, " bytes, file of ", size, ")");
   size_t data_start = align_up(kPreamble + header_len);
   check(data_start <= size, label, ": truncated model file");
 

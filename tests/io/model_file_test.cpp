@@ -23,7 +23,8 @@ io::ModelFile sample() {
 TEST(ModelFile, RoundTripsTensorsAndMeta) {
   auto m = sample();
   auto bytes = io::model_file_bytes(m);
-  auto back = io::read_model_file_bytes(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), "mem");
+  auto back = io::read_model_file_bytes(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                        bytes.size(), "mem");
   EXPECT_EQ(back.meta["name"], "test");
   EXPECT_EQ(back.meta["format_version"], io::kModelFormatVersion);
   ASSERT_EQ(back.tensors.size(), 3u);
@@ -37,19 +38,24 @@ TEST(ModelFile, RoundTripsTensorsAndMeta) {
 TEST(ModelFile, RefusesEveryTruncation) {
   auto bytes = io::model_file_bytes(sample());
   for (size_t n = 0; n < bytes.size(); n += 7)
-    EXPECT_THROW(io::read_model_file_bytes(reinterpret_cast<const uint8_t*>(bytes.data()), n, "t"), Error) << n;
+    EXPECT_THROW(io::read_model_file_bytes(reinterpret_cast<const uint8_t*>(bytes.data()), n, "t"),
+                 Error)
+        << n;
 }
 
 TEST(ModelFile, RefusesFlippedDataByte) {
   auto bytes = io::model_file_bytes(sample());
   bytes[bytes.size() - 3] ^= 0x40;
-  EXPECT_THROW(io::read_model_file_bytes(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), "t"), Error);
+  EXPECT_THROW(
+      io::read_model_file_bytes(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), "t"),
+      Error);
 }
 
 TEST(ModelFile, RefusesNonModel) {
   std::string junk = "PK\x03\x04 this is not a model";
   try {
-    io::read_model_file_bytes(reinterpret_cast<const uint8_t*>(junk.data()), junk.size(), "junk.cgm");
+    io::read_model_file_bytes(reinterpret_cast<const uint8_t*>(junk.data()), junk.size(),
+                              "junk.cgm");
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("junk.cgm: not a comicgan model file"), std::string::npos);

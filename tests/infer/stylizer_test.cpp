@@ -1,0 +1,82 @@
+#include "infer/stylizer.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "comicgan/error.h"
+#include "models/animegan2.h"
+
+using namespace comicgan;
+
+namespace {
+
+std::shared_ptr<models::Generator> small_generator(bool align_corners) {
+  torch::manual_seed(3);
+  return models::make_generator("animegan2", {{"width", 0.125}, {"align_corners", align_corners}});
+}
+
+Image noise_image(int w, int h, int c, uint32_t seed) {
+  Image img(w, h, c);
+  for (auto& p : img.pixels) p = uint8_t((seed = seed * 1664525u + 1013904223u) >> 24);
+  return img;
+}
+
+}  // namespace
+
+TEST(Stylizer, OutputSizeEqualsInputSizeForAwkwardSizesInBothModes) {
+  for (bool align : {true, false}) {
+    infer::Stylizer stylizer(small_generator(align));
+    for (auto [w, h] : std::vector<std::pair<int, int>>{{1, 1}, {3, 2}, {37, 50}, {33, 17}, {64, 64}}) {
+      Image out = stylizer.stylize(noise_image(w, h, 3, 7), 1.0f);
+      EXPECT_EQ(out.width, w);
+      EXPECT_EQ(out.height, h);
+      EXPECT_EQ(out.channels, 3);
+    }
+  }
+}
+
+TEST(Stylizer, PaddedForwardEqualsModuleOnMultiplesOfFour) {
+  // For sizes the generator already handles, the stylizer adds nothing of its own.
+  auto g = small_generator(false);
+  infer::Stylizer stylizer(g);
+  auto x = torch::rand({1, 3, 36, 44}) * 2 - 1;
+  torch::NoGradGuard no_grad;
+  EXPECT_TRUE(torch::allclose(stylizer.forward(x), g->forward(x), 0, 0));
+}
+
+TEST(Stylizer, PostProcessingRoundsLikeTheReference) {
+  auto g = small_generator(true);
+  infer::Stylizer stylizer(g);
+  Image in = noise_image(21, 13, 3, 11);
+  Image out = stylizer.stylize(in, 1.0f);
+  at::Tensor y = stylizer.forward(infer::image_to_tensor(in));
+  at::Tensor expected = ((y + 1) * 127.5).clamp(0, 255).round().to(torch::kByte)[0].permute({1, 2, 0}).contiguous();
+  at::Tensor got = torch::from_blob(out.pixels.data(), {13, 21, 3}, torch::kByte);
+  EXPECT_TRUE(torch::equal(expected, got));
+}
+
+TEST(Stylizer, StrengthZeroIsIdentityAndAlphaIsCarried) {
+  infer::Stylizer stylizer(small_generator(true));
+  Image in = noise_image(19, 23, 4, 5);
+  Image out = stylizer.stylize(in, 0.0f);
+  EXPECT_EQ(out.pixels, in.pixels);
+  Image styled = stylizer.stylize(in, 1.0f);
+  for (size_t i = 3; i < in.pixels.size(); i += 4) ASSERT_EQ(styled.pixels[i], in.pixels[i]);
+}
+
+TEST(Stylizer, HalfStrengthIsBetween) {
+  infer::Stylizer stylizer(small_generator(true));
+  Image in = noise_image(16, 16, 3, 9);
+  Image full = stylizer.stylize(in, 1.0f), half = stylizer.stylize(in, 0.5f);
+  for (size_t i = 0; i < in.pixels.size(); ++i) {
+    float expected = 0.5f * full.pixels[i] + 0.5f * in.pixels[i];
+    ASSERT_NEAR(half.pixels[i], expected, 1.0f) << i;
+  }
+}
+
+TEST(Stylizer, RejectsBadArguments) {
+  EXPECT_THROW(infer::Stylizer(small_generator(true), {"tpu", "fp32"}), Error);
+  EXPECT_THROW(infer::Stylizer(small_generator(true), {"cpu", "int4"}), Error);
+  infer::Stylizer stylizer(small_generator(true));
+  EXPECT_THROW(stylizer.stylize(noise_image(4, 4, 3, 1), 1.5f), Error);
+}
