@@ -118,13 +118,18 @@ TEST_F(BadInput, PngDeclaringTenBillionPixelsIsRefusedBeforeDecoding) {
 
 TEST_F(BadInput, UnwritableOutputLocation) {
   fs::copy_file(fixture("animegan2/photo_37x50.png"), path("photo.png"));
-  std::string target = path("no/such/folder/out.png");
-  expect_clean_failure(cli("stylize " + path("photo.png") + " -o " + target + " --model " + model_),
-                       target, "does not exist", 1);
   write("file", "x");  // a file where a folder should be
-  expect_clean_failure(cli("stylize " + path("photo.png") + " -o " + path("file/out.png") +
-                           " --model " + model_),
-                       "file/out.png", "", 2);
+  for (std::string target : {path("file/out.png"), path("file/deeper/out.png")})
+    expect_clean_failure(cli("stylize " + path("photo.png") + " -o " + target + " --model " + model_),
+                         target, "", 2);
+}
+
+TEST_F(BadInput, MissingOutputFoldersAreCreated) {
+  fs::copy_file(fixture("animegan2/photo_37x50.png"), path("photo.png"));
+  std::string target = path("new/folder/out.png");
+  Outcome o = cli("stylize " + path("photo.png") + " -o " + target + " --model " + model_);
+  EXPECT_EQ(o.status, 0) << o.err;
+  EXPECT_EQ(io::read_image(target).width, 50);
 }
 
 TEST_F(BadInput, ModelFileThatIsNotAModel) {
