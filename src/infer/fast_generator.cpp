@@ -77,6 +77,11 @@ int64_t conv_out(int64_t n, const Step& s, bool vertical) {
   return (n + pad - s.kernel) / s.stride + 1;
 }
 
+double conv_flops(const Step& s, int64_t out_h, int64_t out_w) {
+  return 2.0 * double(out_h * out_w) * double(s.out_channels) * double(s.in_channels / s.groups) *
+         double(s.kernel * s.kernel);
+}
+
 double seconds_since(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
@@ -198,8 +203,7 @@ double FastGenerator::flops(int64_t height, int64_t width) const {
     h = conv_out(h, s, true);
     w = conv_out(w, s, false);
     if (s.stride == 2 && half_h == 0) half_h = h, half_w = w;
-    total += 2.0 * double(h * w) * double(s.out_channels) * double(s.in_channels / s.groups) *
-             double(s.kernel * s.kernel);
+    total += conv_flops(s, h, w);
   }
   return total;
 }
@@ -262,7 +266,15 @@ at::Tensor FastGenerator::forward(const at::Tensor& photo, LayerTimes* times, co
     const std::array<int64_t, 2> stride = {s.stride, s.stride}, zero = {0, 0}, one = {1, 1};
     at::Tensor y = at::conv2d(cur.buffer, s.weight, s.bias, stride, zero, one, s.groups);
     if (!y.is_contiguous(at::MemoryFormat::ChannelsLast)) y = y.contiguous(at::MemoryFormat::ChannelsLast);
-    if (times) times->conv += seconds_since(t);
+    if (times) {
+      double spent = seconds_since(t);
+      times->conv += spent;
+      times->convolutions.push_back({std::to_string(s.kernel) + "x" + std::to_string(s.kernel) + " " +
+                                           std::to_string(s.in_channels) + "->" + std::to_string(s.out_channels) +
+                                           " /" + std::to_string(s.stride) + " g" + std::to_string(s.groups) +
+                                           " at " + std::to_string(y.size(3)) + "x" + std::to_string(y.size(2)),
+                                       spent, conv_flops(s, y.size(2), y.size(3)) / 1e9});
+    }
     int level = cur.level + (s.stride == 2 ? 1 : 0);
     if (s.stride == 2 && size_t(level) == level_sizes.size()) {
       const auto& up = level_sizes.back();

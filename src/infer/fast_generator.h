@@ -19,6 +19,11 @@ namespace comicgan::infer {
 // Seconds spent per kind of layer, accumulated over calls (for `comicgan bench`).
 struct LayerTimes {
   double conv = 0, norm_act_pad = 0, upsample = 0, input_output = 0;
+  struct Convolution {
+    std::string what;  // e.g. "3x3 128->128 /1 g1 at 256x256"
+    double seconds = 0, gflop = 0;
+  };
+  std::vector<Convolution> convolutions;
   double total() const { return conv + norm_act_pad + upsample + input_output; }
 };
 

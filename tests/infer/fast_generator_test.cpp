@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include "infer/benchmark.h"
+#include "infer/stylizer.h"
 #include "models/animegan2.h"
 
 using namespace comicgan;
@@ -65,4 +67,22 @@ TEST(FastGenerator, CountsFlopsAndNormalizations) {
   EXPECT_EQ(fast.normalization_count(), 24);
   // 512x512 at full width: about 210 GFLOP (the figure the published model is known by).
   EXPECT_NEAR(fast.flops(512, 512) / 1e9, 210, 15);
+}
+
+TEST(FastGenerator, Bf16StaysCloseToFp32OnAPhotoLikePicture) {
+  if (!infer::fast_kernels_available(at::kBFloat16)) GTEST_SKIP() << "no AVX512-BF16 on this CPU";
+  auto g = random_generator(true, 0.5, 15);
+  infer::Stylizer fp32(g, {"cpu", "fp32", "fast"}), bf16(g, {"cpu", "bf16", "fast"});
+  Image photo = infer::synthetic_photo(96, 64, 3);
+  double db = infer::psnr(fp32.stylize(photo), bf16.stylize(photo));
+  // `comicgan bench` prints the figure for real sizes (goal >= 40 dB); CI checks it loosely.
+  EXPECT_GE(db, 35.0);
+  EXPECT_LT(db, 200.0);  // bf16 really ran: the outputs are not bit-identical
+}
+
+TEST(FastGenerator, PsnrOfKnownDifference) {
+  Image a(4, 4, 3), b(4, 4, 3);
+  b.pixels[0] = 16;  // one error of 16 in 48 values: MSE 256/48
+  EXPECT_NEAR(infer::psnr(a, b), 10 * std::log10(255.0 * 255.0 * 48 / 256), 1e-9);
+  EXPECT_TRUE(std::isinf(infer::psnr(a, a)));
 }
