@@ -145,6 +145,7 @@ int run_training(TrainArgs& a) {
   apply_runtime_flags(a.runtime);
   if (a.resume) recall_data(a);
   auto config = build_config(a);
+  config.validate();  // before preparing data: a typo should not cost a preparation pass
   fs::create_directories(a.run_dir);
   auto prepared = prepared_folder(a, config);
   if (a.epochs > 0) {
