@@ -199,7 +199,7 @@ class TorchUnpickler : public PickleReader {
     std::string scratch;
     std::string_view bytes = zip_.read(*entry, limits_.max_tensor_bytes, scratch);
     at::Tensor t = at::empty({numel}, at::TensorOptions().dtype(dtype));
-    std::memcpy(t.data_ptr(), bytes.data(), bytes.size());
+    if (!bytes.empty()) std::memcpy(t.data_ptr(), bytes.data(), bytes.size());  // empty: no buffer
     if (dtype == at::kBool) {  // any byte but 0 or 1 is not a valid C++ bool
       auto* b = static_cast<uint8_t*>(t.data_ptr());
       for (int64_t i = 0; i < numel; ++i) b[i] = b[i] != 0;
