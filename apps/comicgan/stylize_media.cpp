@@ -11,7 +11,7 @@ namespace {
 
 struct StylizeArgs {
   std::vector<std::string> inputs;
-  std::string output, model, precision = "fp32", format;
+  std::string output, model, precision = "fp32", format, engine = "auto";
   float strength = 1.0f;
   int64_t max_pixels = io::ImageLimits{}.max_pixels;
   int quality = io::WriteOptions{}.jpeg_quality;
@@ -31,6 +31,9 @@ Command stylize_command(
           ->check(CLI::Range(0.0f, 1.0f))
           ->capture_default_str();
       app.add_option("--precision", a->precision, "fp32 or bf16")->capture_default_str();
+      app.add_option("--engine", a->engine,
+                     "fast (prepared CPU path), reference (plain LibTorch module) or auto (fast where it applies)")
+          ->capture_default_str();
       app.add_option("--format", a->format, "output extension for folders (jpg, png, webp, bmp, tiff); default: keep each input's");
       app.add_option("--quality", a->quality, "JPEG/WebP quality")->check(CLI::Range(1, 100))->capture_default_str();
       app.add_option("--max-pixels", a->max_pixels, "refuse images larger than this many pixels, before decoding")
@@ -39,7 +42,7 @@ Command stylize_command(
       return [a]() {
         apply_runtime_flags(a->runtime);
         auto model = models::load_model(a->model);
-        infer::Stylizer stylizer(model.generator, {a->runtime.device, a->precision});
+        infer::Stylizer stylizer(model.generator, {a->runtime.device, a->precision, a->engine});
         infer::StylizeFilesJob job;
         job.inputs = a->inputs;
         job.output = a->output;
