@@ -145,10 +145,10 @@ TEST(ModelFile, UnchangedHeaderStillReads) {  // the helper below itself makes v
 }
 
 TEST(ModelFile, RefusesSizesThatAreNotNonNegativeIntegers) {
-  for (auto [field, value] : std::vector<std::pair<std::string, nlohmann::json>>{
+  for (const auto& change : std::vector<std::pair<std::string, nlohmann::json>>{
            {"nbytes", 1e300}, {"offset", -64}, {"nbytes", "48"}, {"offset", 0.5}}) {
     std::string message = error_reading(with_header([&](nlohmann::json& h) {
-      h["tensors"][0][field] = value;
+      h["tensors"][0][change.first] = change.second;
     }));
     EXPECT_NE(message.find("is not a non-negative integer"), std::string::npos) << message;
   }
