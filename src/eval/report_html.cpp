@@ -49,7 +49,7 @@ std::string histogram_svg(const DiscriminatorVerdict& v) {
     for (auto c : s.histogram) top = std::max(top, c);
   const double bin_w = double(width - left) / bins, bar_w = bin_w / (sets + 1);
   std::ostringstream svg;
-  svg << "<svg xmlns='http://www.w3.org/2000/svg' width='" << width << "' height='"
+  svg << "<svg width='" << width << "' height='"
       << height + 20 * sets << "' role='img' aria-label='histogram of discriminator scores'>";
   for (int b = 0; b < bins; ++b)
     for (int s = 0; s < sets; ++s) {

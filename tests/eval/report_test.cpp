@@ -1,0 +1,105 @@
+// The report's pieces: the discriminator verdict's summaries, best-per-row marking, base64, and
+// the HTML page in a real (headless) browser.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "eval/eval_fixtures.h"
+#include "eval/report.h"
+
+using namespace comicgan;
+using namespace comicgan::eval_test;
+
+namespace {
+
+Image solid(int side, uint8_t r, uint8_t g, uint8_t b) {
+  Image img(side, side, 3);
+  for (size_t i = 0; i < img.pixels.size(); i += 3) img.pixels[i] = r, img.pixels[i + 1] = g, img.pixels[i + 2] = b;
+  return img;
+}
+
+// An evaluation of two models as `evaluate` would fill it, without running any network.
+eval::Evaluation sample_evaluation() {
+  eval::Evaluation ev;
+  ev.options.photos = "photos <&> \"dir\"";
+  ev.options.side = 32;
+  for (int i = 0; i < 3; ++i) {
+    ev.photos.images.push_back(solid(32, uint8_t(60 * i), 100, 200));
+    ev.photos.names.push_back("p" + std::to_string(i) + ".png");
+    ev.style.images.push_back(solid(32, 250, uint8_t(80 * i), 10));
+  }
+  for (int m = 0; m < 2; ++m) {
+    eval::ModelResult r;
+    r.name = m == 0 ? "model <a>" : "model b";
+    r.source = r.name + ".cgm";
+    r.metrics = {{"swd", "Style: SWD", m == 0 ? 3.0 : 2.0, eval::Better::lower, "patches", ""},
+                 {"ssim", "Content: SSIM", m == 0 ? 0.8 : 0.7, eval::Better::higher, "pixels", ""},
+                 {"same", "Tie", 1.0, eval::Better::lower, "", ""}};
+    for (const auto& p : ev.photos.images) r.outputs.push_back(solid(32, p.pixels[0], 20, 20));
+    r.swd_resolutions = {32, 16};
+    r.swd_per_level = {1.5, 2.5};
+    ev.models.push_back(r);
+  }
+  ev.verdict = eval::summarize_verdict(
+      "run/discriminator.cgm",
+      {{"generated: model <a>", {0.1, 0.4}}, {"style", {1.0, 1.2, 0.9}}, {"photos", {-1.0, -0.5, -0.2}}}, 4);
+  for (size_t i = 0; i < ev.photos.images.size(); ++i) ev.nearest_style.push_back({int(i), 0});
+  ev.notes.push_back("a note");
+  return ev;
+}
+
+}  // namespace
+
+TEST(EvalReport, VerdictHistogramsShareBinsAndCountEveryPicture) {
+  auto v = eval::summarize_verdict("d", {{"a", {0.0, 1.0, 2.0, 4.0}}, {"b", {-4.0}}}, 4);
+  ASSERT_EQ(v.bin_edges, (std::vector<double>{-4, -2, 0, 2, 4}));
+  EXPECT_EQ(v.sets[0].histogram, (std::vector<int64_t>{0, 0, 2, 2}));  // 4 lands in the last bin
+  EXPECT_EQ(v.sets[1].histogram, (std::vector<int64_t>{1, 0, 0, 0}));
+  EXPECT_DOUBLE_EQ(v.sets[0].mean, 1.75);
+  EXPECT_NEAR(v.sets[0].stddev, std::sqrt((1.75 * 1.75 + 0.75 * 0.75 + 0.25 * 0.25 + 2.25 * 2.25) / 4), 1e-12);
+  EXPECT_NEAR(v.sets[1].mean_probability, 1 / (1 + std::exp(4.0)), 1e-12);
+}
+
+TEST(EvalReport, BestPerRowFollowsEachMetricsDirection) {
+  auto best = eval::best_per_row(sample_evaluation());
+  ASSERT_EQ(best.size(), 3u);
+  EXPECT_EQ(best[0], (std::pair<std::string, int>{"swd", 1}));   // lower wins
+  EXPECT_EQ(best[1], (std::pair<std::string, int>{"ssim", 0}));  // higher wins
+  EXPECT_EQ(best[2].second, -1);                                 // a tie marks nothing
+  auto j = eval::metrics_json(sample_evaluation());
+  EXPECT_EQ(j["best"]["swd"], "model b");
+  EXPECT_TRUE(j["best"]["same"].is_null());
+}
+
+TEST(EvalReport, Base64MatchesRfc4648Vectors) {
+  EXPECT_EQ(eval::base64(""), "");
+  EXPECT_EQ(eval::base64("f"), "Zg==");
+  EXPECT_EQ(eval::base64("fo"), "Zm8=");
+  EXPECT_EQ(eval::base64("foo"), "Zm9v");
+  EXPECT_EQ(eval::base64("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(eval::base64(std::string("\xff\x00\x80", 3)), "/wCA");
+}
+
+TEST(EvalReport, HtmlOpensInHeadlessChromiumWithoutErrors) {
+  const fs::path browser_dir = fs::path(COMICGAN_SOURCE_DIR) / "tests" / "eval" / "browser";
+  if (!fs::exists("/usr/bin/chromium")) GTEST_SKIP() << "no /usr/bin/chromium (scripts/setup installs it)";
+  if (run_command("node --version").status != 0) GTEST_SKIP() << "no node on PATH";
+  if (!fs::exists(browser_dir / "node_modules" / "playwright-core"))
+    GTEST_SKIP() << "playwright-core is not installed in " << browser_dir << " (scripts/setup installs it)";
+  auto dir = temp_folder("browser");
+  auto ev = sample_evaluation();
+  eval::write_report(ev, dir.string());
+  auto r = run_command("cd " + browser_dir.string() + " && timeout 60 node check_page.js " +
+                       (dir / "index.html").string());
+  if (r.status == 77) GTEST_SKIP() << r.output;
+  ASSERT_EQ(r.status, 0) << r.output;
+  auto facts = nlohmann::json::parse(r.output.substr(r.output.find('{')));
+  EXPECT_TRUE(facts["ok"].get<bool>()) << r.output;
+  EXPECT_EQ(facts["title"], "comicgan evaluation");
+  ASSERT_EQ(facts["images"].size(), 1u);
+  EXPECT_EQ(facts["images"][0]["w"], 5 * (160 + 4));  // photo | 2 models | 2 nearest style
+  EXPECT_EQ(facts["best"], 2);                          // swd and ssim rows
+  EXPECT_EQ(facts["svgs"], 1);                          // the verdict's histogram
+  fs::remove_all(dir);
+}
