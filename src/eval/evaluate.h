@@ -16,7 +16,9 @@
 namespace comicgan::eval {
 
 struct EvalOptions {
-  std::vector<std::string> models;  // model files or shipped names; the first is "the" model
+  // Model files or shipped names; the first is "the" model. "synth:LOOK" (comic, manga, cel)
+  // is the classical renderer, as a baseline.
+  std::vector<std::string> models;
   std::string photos;               // folder of input photos
   std::string style;                // folder of real style pictures ("" : no style metrics)
   std::string discriminator;        // training run folder or discriminator.cgm ("" : none)
