@@ -111,6 +111,19 @@ void content_metrics(const ImageSet& photos, const VggRelu31* vgg, int batch, Mo
 
 }  // namespace
 
+const std::vector<Image>& verdict_pictures(const Evaluation& ev, size_t set) {
+  check(ev.verdict.has_value() && set < ev.verdict->sets.size(), "verdict_pictures: no verdict set ", set);
+  const std::vector<Image>* pictures = &ev.photos.images;
+  if (set < ev.models.size())
+    pictures = &ev.models[set].outputs;
+  else if (set == ev.models.size() && !ev.style.images.empty())
+    pictures = &ev.style.images;
+  check(pictures->size() == ev.verdict->sets[set].scores.size(), "verdict set '",
+        ev.verdict->sets[set].label, "' has ", ev.verdict->sets[set].scores.size(),
+        " scores for ", pictures->size(), " pictures");
+  return *pictures;
+}
+
 const Metric* find_metric(const ModelResult& model, const std::string& key) {
   for (const auto& m : model.metrics)
     if (m.key == key) return &m;

@@ -94,7 +94,8 @@ std::string base64(const std::string& bytes) {
   return out;
 }
 
-std::string report_html(const Evaluation& ev, const std::string& grid_jpeg) {
+std::string report_html(const Evaluation& ev, const std::string& grid_jpeg,
+                        const std::string& verdict_jpeg) {
   std::ostringstream h;
   h << "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
     << "<meta name='viewport' content='width=device-width,initial-scale=1'>"
@@ -144,6 +145,11 @@ std::string report_html(const Evaluation& ev, const std::string& grid_jpeg) {
         << number(s.mean) << "</td><td>" << number(s.stddev) << "</td><td>"
         << number(s.mean_probability) << "</td></tr>";
     h << "</table>" << histogram_svg(v);
+    if (!verdict_jpeg.empty())
+      h << "<p>What it saw, per set, from the picture it found most like the style to the least "
+           "(score under each):</p><img class='grid' alt='pictures by discriminator score' "
+           "src='data:image/jpeg;base64,"
+        << base64(verdict_jpeg) << "'>";
   }
 
   bool any_swd = false;

@@ -50,10 +50,10 @@ cv::Mat farneback(const cv::Mat& from, const cv::Mat& to) {
   return flow;
 }
 
-PairFlow flow_between(const cv::Mat& previous_gray, const cv::Mat& current_gray) {
-  cv::Mat backward = farneback(current_gray, previous_gray);  // current -> previous
-  cv::Mat forward = farneback(previous_gray, current_gray);   // previous -> current
-  const int w = current_gray.cols, h = current_gray.rows;
+PairFlow consistent_flow(const cv::Mat& backward, const cv::Mat& forward) {
+  check(backward.type() == CV_32FC2 && forward.type() == CV_32FC2 && backward.size() == forward.size(),
+        "warping error: flows must be two-channel float fields of one size");
+  const int w = backward.cols, h = backward.rows;
   PairFlow f;
   f.map_x.create(h, w, CV_32F);
   f.map_y.create(h, w, CV_32F);
@@ -79,17 +79,28 @@ PairFlow flow_between(const cv::Mat& previous_gray, const cv::Mat& current_gray)
   return f;
 }
 
-// Mean over trusted pixels and channels of |current - previous warped to current|, 0..1.
+PairFlow flow_between(const cv::Mat& previous_gray, const cv::Mat& current_gray) {
+  return consistent_flow(farneback(current_gray, previous_gray),   // current -> previous
+                         farneback(previous_gray, current_gray));  // previous -> current
+}
+
+// Mean over trusted pixels and channels of |current - previous warped to current|, 0..1
+// (in float, so the warp's interpolation is not rounded to 8 bits).
 double warping_error(const PairFlow& f, const cv::Mat& previous, const cv::Mat& current) {
-  cv::Mat warped;
-  cv::remap(previous, warped, f.map_x, f.map_y, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
+  check(previous.type() == CV_8UC3 && current.type() == CV_8UC3 && previous.size() == current.size() &&
+            current.size() == f.valid.size(),
+        "warping error: frames must be 8-bit colour pictures of the flow's size");
+  cv::Mat previous_f, current_f, warped;
+  previous.convertTo(previous_f, CV_32FC3);
+  current.convertTo(current_f, CV_32FC3);
+  cv::remap(previous_f, warped, f.map_x, f.map_y, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
   double sum = 0;
   int64_t trusted = 0;
   for (int y = 0; y < current.rows; ++y)
     for (int x = 0; x < current.cols; ++x) {
       if (!f.valid.at<uint8_t>(y, x)) continue;
-      const auto &a = current.at<cv::Vec3b>(y, x), &b = warped.at<cv::Vec3b>(y, x);
-      for (int c = 0; c < 3; ++c) sum += std::abs(int(a[c]) - int(b[c]));
+      const auto &a = current_f.at<cv::Vec3f>(y, x), &b = warped.at<cv::Vec3f>(y, x);
+      for (int c = 0; c < 3; ++c) sum += std::abs(double(a[c]) - double(b[c]));
       ++trusted;
     }
   return trusted == 0 ? 0.0 : sum / (3 * 255.0 * double(trusted));
@@ -106,6 +117,12 @@ double duration(double last_timestamp, double fps, int64_t frames) {
 }
 
 }  // namespace
+
+WarpingError pair_warping_error(const cv::Mat& previous, const cv::Mat& current,
+                                const cv::Mat& backward, const cv::Mat& forward) {
+  PairFlow f = consistent_flow(backward, forward);
+  return {warping_error(f, previous, current), int64_t(cv::countNonZero(f.valid))};
+}
 
 VideoReport video_report(const std::string& input_video, const std::string& output_video,
                          const VideoReportOptions& options) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
 #include <string>
 
 namespace comicgan::eval {
@@ -32,6 +33,16 @@ struct VideoReportOptions {
 
 VideoReport video_report(const std::string& input_video, const std::string& output_video,
                          const VideoReportOptions& options = {});
+
+// The warping error of one pair of frames (8-bit BGR, one size) given the input's flow both
+// ways (CV_32FC2; `backward` maps each current pixel to the previous frame, `forward` the
+// other way): what video_report averages. `trusted` counts the pixels it was taken over.
+struct WarpingError {
+  double error = 0;
+  int64_t trusted = 0;
+};
+WarpingError pair_warping_error(const cv::Mat& previous, const cv::Mat& current,
+                                const cv::Mat& backward, const cv::Mat& forward);
 
 nlohmann::json video_report_json(const VideoReport& report);
 std::string video_report_text(const VideoReport& report);

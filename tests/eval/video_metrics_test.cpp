@@ -10,6 +10,7 @@
 
 #include "comicgan/error.h"
 #include "eval/eval_fixtures.h"
+#include "eval/reference.h"
 #include "eval/video_metrics.h"
 
 using namespace comicgan;
@@ -51,6 +52,22 @@ struct Videos {
 };
 
 }  // namespace
+
+TEST(EvalVideo, PairWarpingErrorMatchesNumpyWithGivenFlows) {
+  auto ref = load_reference("warping_reference.pt");
+  auto mat = [](const at::Tensor& t, int type) {
+    at::Tensor c = t.contiguous();
+    return cv::Mat(int(c.size(0)), int(c.size(1)), type, c.data_ptr()).clone();
+  };
+  cv::Mat previous = mat(ref.at("previous"), CV_8UC3), current = mat(ref.at("current"), CV_8UC3);
+  cv::Mat backward = mat(ref.at("backward"), CV_32FC2), forward = mat(ref.at("forward"), CV_32FC2);
+  auto r = eval::pair_warping_error(previous, current, backward, forward);
+  EXPECT_EQ(r.trusted, ref.at("valid").sum().item<int64_t>());
+  EXPECT_NEAR(r.error, scalar(ref, "error"), 1e-6);
+  // Warping the other way (a sign error in the flow's use) is far off.
+  auto wrong = eval::pair_warping_error(previous, current, forward, backward);
+  EXPECT_GT(std::abs(wrong.error - scalar(ref, "error")), 10 * scalar(ref, "error"));
+}
 
 TEST(EvalVideo, AVideoAgainstItselfHasTheFlowsFloorAndEqualTiming) {
   Videos v;
