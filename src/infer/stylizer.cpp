@@ -2,10 +2,14 @@
 
 #include <torch/torch.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <fstream>
 
 #include "comicgan/error.h"
 #include "infer/fast_generator.h"
+#include "infer/tiled_forward.h"
 
 namespace comicgan::infer {
 namespace {
@@ -42,6 +46,14 @@ at::Tensor pad_to_multiple(const at::Tensor& x, int64_t multiple) {
   return F::pad(x, F::PadFuncOptions({0, pw, 0, ph}).mode(torch::kReplicate));
 }
 
+// Resident set size now (Linux; 0 where unknown).
+double current_rss_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  double pages_total = 0, pages_resident = 0;
+  if (!(statm >> pages_total >> pages_resident)) return 0;
+  return pages_resident * double(sysconf(_SC_PAGESIZE));
+}
+
 }  // namespace
 
 Stylizer::Stylizer(std::shared_ptr<models::Generator> generator, StylizerOptions options)
@@ -49,6 +61,7 @@ Stylizer::Stylizer(std::shared_ptr<models::Generator> generator, StylizerOptions
   check(options_.precision == "fp32" || options_.precision == "bf16" || options_.precision == "fp16",
         "--precision must be fp32, bf16 or fp16, found ", options_.precision);
   check(options_.precision != "fp16" || device_.is_cuda(), "--precision fp16 needs --device cuda");
+  check(options_.max_memory >= 0, "--max-memory must be >= 0, found ", options_.max_memory);
   dtype_ = options_.precision == "bf16" ? at::kBFloat16
            : options_.precision == "fp16" ? at::kHalf
                                           : at::kFloat;
@@ -76,12 +89,24 @@ at::Tensor Stylizer::forward(const at::Tensor& photo) {
   at::Tensor y;
   if (fast_) {
     std::vector<at::Tensor> outputs;
-    for (int64_t i = 0; i < x.size(0); ++i) outputs.push_back(fast_->forward(x.narrow(0, i, 1)));
+    for (int64_t i = 0; i < x.size(0); ++i) outputs.push_back(fast_forward(x.narrow(0, i, 1)));
     y = outputs.size() == 1 ? outputs[0] : at::cat(outputs, 0);
   } else {
     y = generator_->forward(x.to(dtype_)).to(at::kFloat);
   }
   return y.slice(2, 0, h).slice(3, 0, w).to(at::kCPU).contiguous();
+}
+
+at::Tensor Stylizer::fast_forward(const at::Tensor& x) {
+  const int64_t h = x.size(2), w = x.size(3);
+  if (options_.max_memory <= 0) return fast_->forward(x);
+  // What the activations may use: the limit less the process as it stands and the picture's
+  // own copies (8-bit in and out, float in and out).
+  double budget = double(options_.max_memory) - current_rss_bytes() - 40.0 * double(h * w);
+  if (fast_path_bytes(h, w, dtype_) <= budget) return fast_->forward(x);
+  int64_t halo = exact_halo(*fast_);
+  auto stats = estimate_statistics(*fast_, x, budget / fast_path_bytes(1, 1, dtype_));
+  return tiled_forward(*fast_, x, tile_side_for_budget(budget, halo, dtype_), halo, stats);
 }
 
 Image Stylizer::stylize(const Image& photo, float strength) {

@@ -24,6 +24,9 @@ struct StylizerOptions {
   // fast: the prepared CPU path (fast_generator.h); reference: the plain LibTorch module;
   // auto: fast where it applies (CPU and an architecture it knows), else reference.
   std::string engine = "auto";
+  // Peak memory to stay under, in bytes (0: no limit). The fast engine tiles pictures whose
+  // untiled run would not fit (tiled_forward.h).
+  int64_t max_memory = 0;
 };
 
 class Stylizer {
@@ -43,6 +46,8 @@ class Stylizer {
   const std::string& engine() const { return engine_; }
 
  private:
+  at::Tensor fast_forward(const at::Tensor& one_picture);
+
   std::shared_ptr<models::Generator> generator_;
   StylizerOptions options_;
   at::Device device_;
