@@ -17,8 +17,10 @@ struct CheckpointLimits {
   size_t max_file_bytes = size_t(8) << 30;  // 8 GiB
   size_t max_pickle_bytes = size_t(64) << 20;
   size_t max_tensors = 100000;
-  size_t max_nesting = 256;                 // pickle stack / container depth
+  size_t max_nesting = 256;                 // open pickle MARKs (nested containers)
   size_t max_memo = 1 << 20;
+  size_t max_objects = size_t(8) << 20;     // pickled values (ints, strings, tuples, ...)
+  size_t max_tensor_bytes = size_t(32) << 30;  // storages read plus tensors copied out of them
 };
 
 // Reads the state_dict in `path`, in the file's key order. Tensors are contiguous CPU tensors of
