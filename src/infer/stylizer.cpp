@@ -100,13 +100,14 @@ at::Tensor Stylizer::forward(const at::Tensor& photo) {
 at::Tensor Stylizer::fast_forward(const at::Tensor& x) {
   const int64_t h = x.size(2), w = x.size(3);
   if (options_.max_memory <= 0) return fast_->forward(x);
-  // What the activations may use: the limit less the process as it stands and the picture's
-  // own copies (8-bit in and out, float in and out).
-  double budget = double(options_.max_memory) - current_rss_bytes() - 40.0 * double(h * w);
+  // What the network may use: the limit less the process as it stands and the picture's own
+  // copies until it is written (8-bit in and out, float in, padded, out and cropped: ~64 B/px).
+  double budget = double(options_.max_memory) - current_rss_bytes() - 64.0 * double(h * w);
   if (fast_path_bytes(h, w, dtype_) <= budget) return fast_->forward(x);
-  int64_t halo = exact_halo(*fast_);
-  auto stats = estimate_statistics(*fast_, x, budget / fast_path_bytes(1, 1, dtype_));
-  return tiled_forward(*fast_, x, tile_side_for_budget(budget, halo, dtype_), halo, stats);
+  TilePlan plan = plan_tiles(h, w, exact_halo(*fast_), budget, dtype_);
+  // The statistics pass runs at the windows' shape: oneDNN then prepares one set of convolutions.
+  auto stats = estimate_statistics(*fast_, x, plan.window_h, plan.window_w);
+  return tiled_forward(*fast_, x, plan, stats);
 }
 
 Image Stylizer::stylize(const Image& photo, float strength) {
@@ -114,6 +115,24 @@ Image Stylizer::stylize(const Image& photo, float strength) {
   check(!photo.empty() && (photo.channels == 3 || photo.channels == 4),
         "stylize: expected an RGB or RGBA picture");
   return tensor_to_image(forward(image_to_tensor(photo)), photo, strength);
+}
+
+std::vector<Image> Stylizer::stylize_batch(const std::vector<const Image*>& photos, float strength) {
+  check(!photos.empty(), "stylize: empty batch");
+  if (photos.size() == 1) return {stylize(*photos[0], strength)};
+  check(strength >= 0.0f && strength <= 1.0f, "--strength must be in [0,1], found ", strength);
+  std::vector<at::Tensor> inputs;
+  for (const Image* p : photos) {
+    check(p->width == photos[0]->width && p->height == photos[0]->height && (p->channels == 3 || p->channels == 4),
+          "stylize: a batch needs RGB or RGBA pictures of one size");
+    inputs.push_back(image_to_tensor(*p));
+  }
+  at::Tensor styled = forward(at::cat(inputs, 0));
+  inputs.clear();
+  std::vector<Image> out;
+  for (size_t i = 0; i < photos.size(); ++i)
+    out.push_back(tensor_to_image(styled.narrow(0, int64_t(i), 1), *photos[i], strength));
+  return out;
 }
 
 at::Tensor image_to_tensor(const Image& image) {

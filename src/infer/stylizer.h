@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "comicgan/image.h"
 #include "models/generator.h"
@@ -40,6 +41,9 @@ class Stylizer {
 
   // strength in [0,1]: 1 is the generator's output, 0 the input.
   Image stylize(const Image& photo, float strength = 1.0f);
+  // Pictures of one size in one batch (the reference engine and CUDA run them together; the
+  // fast engine runs them one after another, as its plan is per picture).
+  std::vector<Image> stylize_batch(const std::vector<const Image*>& photos, float strength = 1.0f);
 
   const StylizerOptions& options() const { return options_; }
   // "fast" or "reference": what `auto` resolved to.
