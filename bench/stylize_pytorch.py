@@ -1,6 +1,6 @@
 """The Python port as users run it (PyTorch eager, NCHW, the AnimeGANv2 generator of
 tests/fixtures/animegan2/make_fixtures.py), timed at the sizes `comicgan bench` uses: the peer
-row of bench/RESULTS.md. Best of --runs after one warm-up, seconds per image.
+row of bench/RESULTS.md. Best of --runs after one warm-up, seconds per image (wall and CPU of all threads).
 Run it through bench/run_stylize_peers.sh, which also gives it tuned malloc thresholds."""
 import argparse
 import os
@@ -25,14 +25,16 @@ def main():
     for item in a.sizes.split(","):
         w, h = (int(v) for v in item.split("x"))
         x = torch.rand(1, 3, h, w) * 2 - 1
-        best = float("inf")
+        best, best_cpu = float("inf"), float("inf")
         with torch.inference_mode():
             for i in range(a.runs + 1):
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 g(x)
                 if i > 0:
                     best = min(best, time.perf_counter() - t)
-        print(f"{w}x{h}  pytorch-python fp32  {best:.3f} s/image  threads={a.threads}", flush=True)
+                    best_cpu = min(best_cpu, time.process_time() - c)
+        print(f"{w}x{h}  pytorch-python fp32  {best:.3f} s/image  {best_cpu:.2f} cpu s/image  "
+              f"threads={a.threads}", flush=True)
 
 
 if __name__ == "__main__":
