@@ -7,6 +7,7 @@
 #include "command.h"
 #include "comicgan/error.h"
 #include "infer/benchmark.h"
+#include "io/model_file.h"
 #include "models/model_store.h"
 
 namespace comicgan::cli {
@@ -17,6 +18,7 @@ struct BenchArgs {
                      precision = "fp32";
   bool json = false, no_reference = false, per_convolution = false;
   double min_seconds = 2.0;
+  std::string write_model;
   RuntimeFlags runtime;
 };
 
@@ -59,9 +61,24 @@ Command bench_command(
       app.add_flag("--no-reference", a->no_reference, "skip the plain module rows");
       app.add_flag("--json", a->json, "print JSON instead of a table");
       app.add_flag("--per-convolution", a->per_convolution, "also list every convolution's time");
+      app.add_option("--write-random-model", a->write_model,
+                     "only write the random-weights model of --architecture to this .cgm file (for "
+                     "measuring `comicgan stylize` before a trained model exists)");
       add_runtime_flags(app, a->runtime);
       return [a]() {
         apply_runtime_flags(a->runtime);
+        if (!a->write_model.empty()) {
+          torch::manual_seed(0);
+          auto g = models::make_generator(a->architecture);
+          io::ModelFile file;
+          file.meta = {{"architecture", a->architecture}, {"options", g->options()},
+                       {"name", "random-" + a->architecture},
+                       {"provenance", {{"source", "comicgan bench --write-random-model (random weights, seed 0)"}}}};
+          file.tensors = models::state_dict(*g);
+          io::write_model_file(a->write_model, file);
+          std::cout << "wrote " << a->write_model << "\n";
+          return 0;
+        }
         check(a->runtime.device == "cpu", "bench measures the CPU; --device ", a->runtime.device,
               " is not supported here");
         infer::BenchOptions options;

@@ -14,6 +14,7 @@ struct StylizeArgs {
   std::string output, model, precision = "fp32", format, engine = "auto";
   float strength = 1.0f;
   int64_t max_pixels = io::ImageLimits{}.max_pixels;
+  int64_t max_memory = 0;
   int quality = io::WriteOptions{}.jpeg_quality;
   RuntimeFlags runtime;
 };
@@ -38,11 +39,15 @@ Command stylize_command(
       app.add_option("--quality", a->quality, "JPEG/WebP quality")->check(CLI::Range(1, 100))->capture_default_str();
       app.add_option("--max-pixels", a->max_pixels, "refuse images larger than this many pixels, before decoding")
           ->capture_default_str();
+      app.add_option("--max-memory", a->max_memory,
+                     "peak memory to stay under, e.g. 3G or 1500M: larger pictures are stylized in tiles (0: no limit)")
+          ->transform(CLI::AsSizeValue(false))
+          ->capture_default_str();
       add_runtime_flags(app, a->runtime);
       return [a]() {
         apply_runtime_flags(a->runtime);
         auto model = models::load_model(a->model);
-        infer::Stylizer stylizer(model.generator, {a->runtime.device, a->precision, a->engine});
+        infer::Stylizer stylizer(model.generator, {a->runtime.device, a->precision, a->engine, a->max_memory});
         infer::StylizeFilesJob job;
         job.inputs = a->inputs;
         job.output = a->output;

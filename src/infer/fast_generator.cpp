@@ -184,6 +184,22 @@ bool FastGenerator::supports(const models::Generator& generator) {
 
 int64_t FastGenerator::normalization_count() const { return plan_->norms; }
 
+int64_t FastGenerator::receptive_radius() const {
+  int64_t radius = 0;
+  int level = 0;
+  for (const Step& s : plan_->steps) {
+    if (s.kind == Step::kUpsample) {
+      radius += int64_t(1) << level;  // bilinear reads one source pixel either side
+      --level;
+      continue;
+    }
+    int64_t reach = std::max({s.in_pad.left, s.in_pad.right, s.in_pad.top, s.in_pad.bottom, (s.kernel - 1) / 2});
+    radius += reach << level;
+    if (s.stride == 2) ++level;
+  }
+  return radius;
+}
+
 double FastGenerator::flops(int64_t height, int64_t width) const {
   double total = 0;
   int64_t h = height, w = width, half_h = 0, half_w = 0;

@@ -49,6 +49,8 @@ class FastGenerator {
                      const TileContext* tile = nullptr, std::vector<Moments>* stats_out = nullptr);
 
   int64_t normalization_count() const;
+  // How far (in input pixels) an output pixel sees: the halo a tile needs to be exact.
+  int64_t receptive_radius() const;
   // Multiply-accumulates x2 for an HxW input (what GFLOP/s figures divide by).
   double flops(int64_t height, int64_t width) const;
   at::ScalarType dtype() const { return dtype_; }

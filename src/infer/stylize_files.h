@@ -27,7 +27,9 @@ struct StylizeFilesReport {
 };
 
 // Throws comicgan::Error for a single-file job that fails, and for unusable arguments; in folder
-// jobs, failures are collected in the report and `log` hears about each file as it is done.
+// jobs, failures are collected in the report and `log` hears about each file as it is done (from
+// the writer thread, in input order): folders are decoded ahead, stylized with consecutive
+// pictures of one size batched, and encoded behind, on three threads.
 StylizeFilesReport stylize_files(const StylizeFilesJob& job, Stylizer& stylizer,
                                  const std::function<void(const std::string&)>& log = {});
 

@@ -2,10 +2,14 @@
 
 #include <torch/torch.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <fstream>
 
 #include "comicgan/error.h"
 #include "infer/fast_generator.h"
+#include "infer/tiled_forward.h"
 
 namespace comicgan::infer {
 namespace {
@@ -42,6 +46,14 @@ at::Tensor pad_to_multiple(const at::Tensor& x, int64_t multiple) {
   return F::pad(x, F::PadFuncOptions({0, pw, 0, ph}).mode(torch::kReplicate));
 }
 
+// Resident set size now (Linux; 0 where unknown).
+double current_rss_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  double pages_total = 0, pages_resident = 0;
+  if (!(statm >> pages_total >> pages_resident)) return 0;
+  return pages_resident * double(sysconf(_SC_PAGESIZE));
+}
+
 }  // namespace
 
 Stylizer::Stylizer(std::shared_ptr<models::Generator> generator, StylizerOptions options)
@@ -49,6 +61,7 @@ Stylizer::Stylizer(std::shared_ptr<models::Generator> generator, StylizerOptions
   check(options_.precision == "fp32" || options_.precision == "bf16" || options_.precision == "fp16",
         "--precision must be fp32, bf16 or fp16, found ", options_.precision);
   check(options_.precision != "fp16" || device_.is_cuda(), "--precision fp16 needs --device cuda");
+  check(options_.max_memory >= 0, "--max-memory must be >= 0, found ", options_.max_memory);
   dtype_ = options_.precision == "bf16" ? at::kBFloat16
            : options_.precision == "fp16" ? at::kHalf
                                           : at::kFloat;
@@ -76,7 +89,7 @@ at::Tensor Stylizer::forward(const at::Tensor& photo) {
   at::Tensor y;
   if (fast_) {
     std::vector<at::Tensor> outputs;
-    for (int64_t i = 0; i < x.size(0); ++i) outputs.push_back(fast_->forward(x.narrow(0, i, 1)));
+    for (int64_t i = 0; i < x.size(0); ++i) outputs.push_back(fast_forward(x.narrow(0, i, 1)));
     y = outputs.size() == 1 ? outputs[0] : at::cat(outputs, 0);
   } else {
     y = generator_->forward(x.to(dtype_)).to(at::kFloat);
@@ -84,11 +97,42 @@ at::Tensor Stylizer::forward(const at::Tensor& photo) {
   return y.slice(2, 0, h).slice(3, 0, w).to(at::kCPU).contiguous();
 }
 
+at::Tensor Stylizer::fast_forward(const at::Tensor& x) {
+  const int64_t h = x.size(2), w = x.size(3);
+  if (options_.max_memory <= 0) return fast_->forward(x);
+  // What the network may use: the limit less the process as it stands and the picture's own
+  // copies until it is written (8-bit in and out, float in, padded, out and cropped: ~64 B/px).
+  double budget = double(options_.max_memory) - current_rss_bytes() - 64.0 * double(h * w);
+  if (fast_path_bytes(h, w, dtype_) <= budget) return fast_->forward(x);
+  TilePlan plan = plan_tiles(h, w, exact_halo(*fast_), budget, dtype_);
+  // The statistics pass runs at the windows' shape: oneDNN then prepares one set of convolutions.
+  auto stats = estimate_statistics(*fast_, x, plan.window_h, plan.window_w);
+  return tiled_forward(*fast_, x, plan, stats);
+}
+
 Image Stylizer::stylize(const Image& photo, float strength) {
   check(strength >= 0.0f && strength <= 1.0f, "--strength must be in [0,1], found ", strength);
   check(!photo.empty() && (photo.channels == 3 || photo.channels == 4),
         "stylize: expected an RGB or RGBA picture");
   return tensor_to_image(forward(image_to_tensor(photo)), photo, strength);
+}
+
+std::vector<Image> Stylizer::stylize_batch(const std::vector<const Image*>& photos, float strength) {
+  check(!photos.empty(), "stylize: empty batch");
+  if (photos.size() == 1) return {stylize(*photos[0], strength)};
+  check(strength >= 0.0f && strength <= 1.0f, "--strength must be in [0,1], found ", strength);
+  std::vector<at::Tensor> inputs;
+  for (const Image* p : photos) {
+    check(p->width == photos[0]->width && p->height == photos[0]->height && (p->channels == 3 || p->channels == 4),
+          "stylize: a batch needs RGB or RGBA pictures of one size");
+    inputs.push_back(image_to_tensor(*p));
+  }
+  at::Tensor styled = forward(at::cat(inputs, 0));
+  inputs.clear();
+  std::vector<Image> out;
+  for (size_t i = 0; i < photos.size(); ++i)
+    out.push_back(tensor_to_image(styled.narrow(0, int64_t(i), 1), *photos[i], strength));
+  return out;
 }
 
 at::Tensor image_to_tensor(const Image& image) {

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "comicgan/image.h"
 #include "models/generator.h"
@@ -24,6 +25,9 @@ struct StylizerOptions {
   // fast: the prepared CPU path (fast_generator.h); reference: the plain LibTorch module;
   // auto: fast where it applies (CPU and an architecture it knows), else reference.
   std::string engine = "auto";
+  // Peak memory to stay under, in bytes (0: no limit). The fast engine tiles pictures whose
+  // untiled run would not fit (tiled_forward.h).
+  int64_t max_memory = 0;
 };
 
 class Stylizer {
@@ -37,12 +41,17 @@ class Stylizer {
 
   // strength in [0,1]: 1 is the generator's output, 0 the input.
   Image stylize(const Image& photo, float strength = 1.0f);
+  // Pictures of one size in one batch (the reference engine and CUDA run them together; the
+  // fast engine runs them one after another, as its plan is per picture).
+  std::vector<Image> stylize_batch(const std::vector<const Image*>& photos, float strength = 1.0f);
 
   const StylizerOptions& options() const { return options_; }
   // "fast" or "reference": what `auto` resolved to.
   const std::string& engine() const { return engine_; }
 
  private:
+  at::Tensor fast_forward(const at::Tensor& one_picture);
+
   std::shared_ptr<models::Generator> generator_;
   StylizerOptions options_;
   at::Device device_;
