@@ -1,10 +1,15 @@
-// comicgan stylize INPUT... -o OUT: pictures (files or folders) to comic / anime style.
+// comicgan stylize INPUT... -o OUT: pictures (files or folders) to comic / anime style, and
+// videos (a video file or a folder of frames in, a video file, GIF or folder of frames out).
+#include <unistd.h>
+
+#include <chrono>
 #include <iostream>
 
 #include "command.h"
 #include "comicgan/error.h"
 #include "infer/stylize_files.h"
 #include "models/model_store.h"
+#include "video/stylize_video.h"
 
 namespace comicgan::cli {
 namespace {
@@ -16,10 +21,71 @@ struct StylizeArgs {
   int64_t max_pixels = io::ImageLimits{}.max_pixels;
   int quality = io::WriteOptions{}.jpeg_quality;
   RuntimeFlags runtime;
+  // video only
+  video::EncodeOptions encode;
+  std::string consistency = "off";
+  int batch = 4;
+  std::string fps = "25";
 };
 
+video::Rational parse_rate(const std::string& text) {
+  video::Rational r;
+  try {
+    size_t slash = text.find('/');
+    if (slash == std::string::npos) {
+      double v = std::stod(text);
+      r = {int(std::lround(v * 1001)), 1001};
+      if (r.num % 1001 == 0) r = {r.num / 1001, 1};
+    } else {
+      r = {std::stoi(text.substr(0, slash)), std::stoi(text.substr(slash + 1))};
+    }
+  } catch (const std::exception&) {
+    fail("--fps must be a number or a fraction like 30000/1001, found '", text, "'");
+  }
+  check(r.num > 0 && r.den > 0, "--fps must be positive, found '", text, "'");
+  return r;
+}
+
+int run_video(const StylizeArgs& a, infer::Stylizer& stylizer) {
+  video::StylizeVideoJob job;
+  job.input = a.inputs[0];
+  job.output = a.output;
+  job.encode = a.encode;
+  job.consistency = a.consistency == "flow";
+  job.strength = a.strength;
+  job.batch = a.batch;
+  job.folder_fps = parse_rate(a.fps);
+  const bool tty = isatty(2);
+  auto last = std::chrono::steady_clock::now();
+  auto report = video::stylize_video(
+      job, [&](const at::Tensor& x) { return stylizer.forward(x); },
+      [](const std::string& note) { std::cerr << "comicgan: " << note << "\n"; },
+      [&](const video::VideoProgress& p) {
+        auto now = std::chrono::steady_clock::now();
+        if (tty) {
+          std::cerr << "\r" << video::format_progress(p) << "   " << std::flush;
+        } else if (now - last > std::chrono::seconds(5) || p.done == p.total) {
+          std::cerr << video::format_progress(p) << "\n";
+          last = now;
+        }
+      });
+  if (tty) std::cerr << "\n";
+  if (report.interrupted) {
+    if (report.written)
+      std::cerr << "interrupted: " << a.output << " holds the first " << report.frames
+                << " frames\n";
+    else
+      std::cerr << "interrupted before any frame was done; nothing written\n";
+    return 130;
+  }
+  std::cerr << "stylized " << report.frames << " frames in " << report.seconds << " s ("
+            << (report.seconds > 0 ? double(report.frames) / report.seconds : 0.0)
+            << " frames/s, " << report.codec << ") -> " << a.output << "\n";
+  return 0;
+}
+
 Command stylize_command(
-    "stylize", "Turn photos (files or folders) into comic / anime style",
+    "stylize", "Turn photos (files or folders) and videos into comic / anime style",
     [](CLI::App& app) -> Runner {
       auto a = std::make_shared<StylizeArgs>();
       app.add_option("INPUT", a->inputs, "image files and/or folders")->required();
@@ -35,11 +101,26 @@ Command stylize_command(
       app.add_option("--quality", a->quality, "JPEG/WebP quality")->check(CLI::Range(1, 100))->capture_default_str();
       app.add_option("--max-pixels", a->max_pixels, "refuse images larger than this many pixels, before decoding")
           ->capture_default_str();
+      app.add_option("--crf", a->encode.crf,
+                     "video quality, lower is better (x264/vp9 CRF); default: 18 for x264, 31 for vp9")
+          ->check(CLI::Range(0, 63));
+      app.add_option("--codec", a->encode.codec,
+                     "video encoder: libx264, mpeg4, libvpx-vp9, gif, ...; default: the container's usual one");
+      app.add_option("--consistency", a->consistency,
+                     "video flicker removal: off (each frame alone) or flow (optical-flow blending)")
+          ->check(CLI::IsMember({"off", "flow"}))
+          ->capture_default_str();
+      app.add_option("--batch", a->batch, "video frames stylized together")
+          ->check(CLI::Range(1, 256))
+          ->capture_default_str();
+      app.add_option("--fps", a->fps, "frame rate given to a folder of frames read as a video")
+          ->capture_default_str();
       add_runtime_flags(app, a->runtime);
       return [a]() {
         apply_runtime_flags(a->runtime);
         auto model = models::load_model(a->model);
         infer::Stylizer stylizer(model.generator, {a->runtime.device, a->precision});
+        if (video::is_video_job(a->inputs, a->output)) return run_video(*a, stylizer);
         infer::StylizeFilesJob job;
         job.inputs = a->inputs;
         job.output = a->output;
