@@ -16,7 +16,7 @@ namespace {
 
 struct StylizeArgs {
   std::vector<std::string> inputs;
-  std::string output, model, precision = "fp32", format;
+  std::string output, model, precision = "fp32", format, engine = "auto";
   float strength = 1.0f;
   int64_t max_pixels = io::ImageLimits{}.max_pixels;
   int quality = io::WriteOptions{}.jpeg_quality;
@@ -28,24 +28,6 @@ struct StylizeArgs {
   std::string fps = "25";
 };
 
-video::Rational parse_rate(const std::string& text) {
-  video::Rational r;
-  try {
-    size_t slash = text.find('/');
-    if (slash == std::string::npos) {
-      double v = std::stod(text);
-      r = {int(std::lround(v * 1001)), 1001};
-      if (r.num % 1001 == 0) r = {r.num / 1001, 1};
-    } else {
-      r = {std::stoi(text.substr(0, slash)), std::stoi(text.substr(slash + 1))};
-    }
-  } catch (const std::exception&) {
-    fail("--fps must be a number or a fraction like 30000/1001, found '", text, "'");
-  }
-  check(r.num > 0 && r.den > 0, "--fps must be positive, found '", text, "'");
-  return r;
-}
-
 int run_video(const StylizeArgs& a, infer::Stylizer& stylizer) {
   video::StylizeVideoJob job;
   job.input = a.inputs[0];
@@ -54,7 +36,7 @@ int run_video(const StylizeArgs& a, infer::Stylizer& stylizer) {
   job.consistency = a.consistency == "flow";
   job.strength = a.strength;
   job.batch = a.batch;
-  job.folder_fps = parse_rate(a.fps);
+  job.folder_fps = video::parse_rate(a.fps);
   const bool tty = isatty(2);
   auto last = std::chrono::steady_clock::now();
   auto report = video::stylize_video(
@@ -97,6 +79,9 @@ Command stylize_command(
           ->check(CLI::Range(0.0f, 1.0f))
           ->capture_default_str();
       app.add_option("--precision", a->precision, "fp32 or bf16")->capture_default_str();
+      app.add_option("--engine", a->engine,
+                     "fast (prepared CPU path), reference (plain LibTorch module) or auto (fast where it applies)")
+          ->capture_default_str();
       app.add_option("--format", a->format, "output extension for folders (jpg, png, webp, bmp, tiff); default: keep each input's");
       app.add_option("--quality", a->quality, "JPEG/WebP quality")->check(CLI::Range(1, 100))->capture_default_str();
       app.add_option("--max-pixels", a->max_pixels, "refuse images larger than this many pixels, before decoding")
@@ -119,7 +104,7 @@ Command stylize_command(
       return [a]() {
         apply_runtime_flags(a->runtime);
         auto model = models::load_model(a->model);
-        infer::Stylizer stylizer(model.generator, {a->runtime.device, a->precision});
+        infer::Stylizer stylizer(model.generator, {a->runtime.device, a->precision, a->engine});
         if (video::is_video_job(a->inputs, a->output)) return run_video(*a, stylizer);
         infer::StylizeFilesJob job;
         job.inputs = a->inputs;

@@ -1,6 +1,7 @@
 // The picture type of comicgan's public API: 8-bit, interleaved, RGB or RGBA, top row first.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

@@ -2,6 +2,7 @@
 
 #include "comicgan/error.h"
 #include "infer/stylize_files.h"
+#include "io/atomic_file.h"
 
 namespace comicgan::infer {
 namespace fs = std::filesystem;
@@ -58,7 +59,9 @@ StylizeFilesReport stylize_files(const StylizeFilesJob& job, Stylizer& stylizer,
   StylizeFilesReport report;
   if (single_file_job(job)) {
     Image in = io::read_image(plan[0].first, job.limits);
-    io::write_image(plan[0].second, stylizer.stylize(in, job.strength), job.write);
+    Image styled = stylizer.stylize(in, job.strength);
+    io::create_parent_folders(plan[0].second);  // `-o out/photo.png` works in a fresh checkout
+    io::write_image(plan[0].second, styled, job.write);
     report.written = 1;
     if (log) log(plan[0].first + " -> " + plan[0].second);
     return report;
@@ -66,7 +69,7 @@ StylizeFilesReport stylize_files(const StylizeFilesJob& job, Stylizer& stylizer,
   for (const auto& [in_path, out_path] : plan) {
     try {
       Image in = io::read_image(in_path, job.limits);
-      fs::create_directories(fs::path(out_path).parent_path());
+      io::create_parent_folders(out_path);
       io::write_image(out_path, stylizer.stylize(in, job.strength), job.write);
       ++report.written;
       if (log) log(in_path + " -> " + out_path);

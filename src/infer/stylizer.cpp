@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "comicgan/error.h"
+#include "infer/fast_generator.h"
 
 namespace comicgan::infer {
 namespace {
@@ -51,16 +52,35 @@ Stylizer::Stylizer(std::shared_ptr<models::Generator> generator, StylizerOptions
   dtype_ = options_.precision == "bf16" ? at::kBFloat16
            : options_.precision == "fp16" ? at::kHalf
                                           : at::kFloat;
+  const std::string& e = options_.engine;
+  check(e == "auto" || e == "fast" || e == "reference", "--engine must be auto, fast or reference, found ", e);
+  const bool fast_fits = device_.is_cpu() && dtype_ != at::kHalf && FastGenerator::supports(*generator_);
+  check(e != "fast" || fast_fits, "--engine fast needs --device cpu, fp32 or bf16 and the animegan2 architecture");
+  engine_ = (e == "fast" || (e == "auto" && fast_fits)) ? "fast" : "reference";
   generator_->eval();
-  generator_->to(device_, dtype_);
+  if (engine_ == "fast") {
+    fast_ = std::make_unique<FastGenerator>(*generator_, dtype_);
+  } else {
+    generator_->to(device_, dtype_);
+  }
 }
+
+Stylizer::~Stylizer() = default;
+Stylizer::Stylizer(Stylizer&&) noexcept = default;
 
 at::Tensor Stylizer::forward(const at::Tensor& photo) {
   check(photo.dim() == 4 && photo.size(1) == 3, "stylize: expected (N,3,H,W), found ", photo.sizes());
   c10::InferenceMode guard;
   int64_t h = photo.size(2), w = photo.size(3);
   at::Tensor x = pad_to_multiple(photo.to(device_, at::kFloat), generator_->size_multiple());
-  at::Tensor y = generator_->forward(x.to(dtype_)).to(at::kFloat);
+  at::Tensor y;
+  if (fast_) {
+    std::vector<at::Tensor> outputs;
+    for (int64_t i = 0; i < x.size(0); ++i) outputs.push_back(fast_->forward(x.narrow(0, i, 1)));
+    y = outputs.size() == 1 ? outputs[0] : at::cat(outputs, 0);
+  } else {
+    y = generator_->forward(x.to(dtype_)).to(at::kFloat);
+  }
   return y.slice(2, 0, h).slice(3, 0, w).to(at::kCPU).contiguous();
 }
 

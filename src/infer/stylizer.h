@@ -13,15 +13,24 @@
 #include "models/generator.h"
 
 namespace comicgan::infer {
+class FastGenerator;
+}
+
+namespace comicgan::infer {
 
 struct StylizerOptions {
   std::string device = "cpu";      // cpu, cuda, cuda:N
   std::string precision = "fp32";  // fp32 or bf16 (fp16 on CUDA)
+  // fast: the prepared CPU path (fast_generator.h); reference: the plain LibTorch module;
+  // auto: fast where it applies (CPU and an architecture it knows), else reference.
+  std::string engine = "auto";
 };
 
 class Stylizer {
  public:
   Stylizer(std::shared_ptr<models::Generator> generator, StylizerOptions options = {});
+  ~Stylizer();
+  Stylizer(Stylizer&&) noexcept;
 
   // (N,3,H,W) float in [-1,1] -> (N,3,H,W) in [-1,1], for any H, W >= 1.
   at::Tensor forward(const at::Tensor& photo);
@@ -30,12 +39,16 @@ class Stylizer {
   Image stylize(const Image& photo, float strength = 1.0f);
 
   const StylizerOptions& options() const { return options_; }
+  // "fast" or "reference": what `auto` resolved to.
+  const std::string& engine() const { return engine_; }
 
  private:
   std::shared_ptr<models::Generator> generator_;
   StylizerOptions options_;
   at::Device device_;
   at::ScalarType dtype_ = at::kFloat;
+  std::string engine_;
+  std::unique_ptr<FastGenerator> fast_;
 };
 
 // Conversions shared by every path that feeds images to a generator.

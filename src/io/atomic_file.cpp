@@ -61,6 +61,14 @@ void write_file_atomically(const std::string& path, std::string_view bytes) {
   file.commit();
 }
 
+void create_parent_folders(const std::string& path) {
+  fs::path parent = fs::path(path).parent_path();
+  if (parent.empty()) return;
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  check(!ec, path, ": cannot create the folder ", parent.string(), " (", ec.message(), ")");
+}
+
 std::string read_file(const std::string& path, size_t max_bytes) {
   std::error_code ec;
   check(fs::is_regular_file(path, ec), path, ": no such file");

@@ -29,6 +29,10 @@ class AtomicFile {
 // Writes `bytes` to `path` atomically; throws comicgan::Error naming the path on failure.
 void write_file_atomically(const std::string& path, std::string_view bytes);
 
+// Creates the folders `path` will live in (like mkdir -p of its parent); throws comicgan::Error
+// naming the path when they cannot be made (e.g. a file sits where a folder should be).
+void create_parent_folders(const std::string& path);
+
 // Reads a whole file, refusing files larger than max_bytes.
 std::string read_file(const std::string& path, size_t max_bytes);
 

@@ -16,6 +16,10 @@ cv::Mat image_to_bgr_mat(const Image& image);
 // channel) -> RGB, gray+alpha (2 channels) -> RGBA. Throws comicgan::Error for other types.
 Image bgr_mat_to_image(const cv::Mat& mat);
 
+// Drops alpha by compositing over white, as viewers show it (for formats or uses without alpha).
+// Works in either channel order: BGRA -> BGR, RGBA -> RGB.
+cv::Mat over_white(const cv::Mat& four_channels);
+
 // A Mat header over the image's own pixels in RGB/RGBA order, without copying: writes go to the
 // image. Valid while `image` lives and its pixels are not reallocated.
 cv::Mat rgb_mat_view(Image& image);

@@ -17,6 +17,20 @@ void check_image(const Image& image) {
 }
 }  // namespace
 
+cv::Mat over_white(const cv::Mat& bgra) {
+  cv::Mat out(bgra.rows, bgra.cols, CV_8UC3);
+  for (int y = 0; y < bgra.rows; ++y) {
+    const uint8_t* in = bgra.ptr<uint8_t>(y);
+    uint8_t* o = out.ptr<uint8_t>(y);
+    for (int x = 0; x < bgra.cols; ++x) {
+      uint32_t a = in[4 * x + 3];
+      for (int c = 0; c < 3; ++c)
+        o[3 * x + c] = uint8_t((in[4 * x + c] * a + 255 * (255 - a) + 127) / 255);
+    }
+  }
+  return out;
+}
+
 cv::Mat rgb_mat_view(Image& image) {
   check_image(image);
   return cv::Mat(image.height, image.width, CV_8UC(image.channels), image.pixels.data());

@@ -24,6 +24,8 @@ std::string dtype_name(at::ScalarType t) {
       return "float16";
     case at::kBFloat16:
       return "bfloat16";
+    case at::kByte:
+      return "uint8";
     default:
       fail("model file: cannot store tensors of type ", t);
   }
@@ -33,6 +35,7 @@ at::ScalarType dtype_from_name(const std::string& name, const std::string& label
   if (name == "float32") return at::kFloat;
   if (name == "float16") return at::kHalf;
   if (name == "bfloat16") return at::kBFloat16;
+  if (name == "uint8") return at::kByte;
   fail(label, ": unknown tensor type '", name, "'");
 }
 
@@ -89,8 +92,8 @@ ModelFile read_model_file(const std::string& path, const ModelFileLimits& limits
                                limits);
 }
 
-ModelFile read_model_file_bytes(const uint8_t* data, size_t size, const std::string& label,
-                                const ModelFileLimits& limits) {
+ModelFileIndex index_model_file_bytes(const uint8_t* data, size_t size, const std::string& label,
+                                     const ModelFileLimits& limits) {
   check(size >= kPreamble && std::memcmp(data, kMagic, sizeof kMagic) == 0, label,
         ": not a comicgan model file (use 'comicgan import' to convert a PyTorch checkpoint)");
   auto version = get<uint32_t>(data + 8);
@@ -102,7 +105,7 @@ ModelFile read_model_file_bytes(const uint8_t* data, size_t size, const std::str
   size_t data_start = align_up(kPreamble + header_len);
   check(data_start <= size, label, ": truncated model file");
 
-  ModelFile model;
+  ModelFileIndex index;
   nlohmann::json header;
   try {
     header = nlohmann::json::parse(data + kPreamble, data + kPreamble + header_len);
@@ -115,30 +118,43 @@ ModelFile read_model_file_bytes(const uint8_t* data, size_t size, const std::str
     check(crc == header.at("data_crc32").get<uint64_t>(), label,
           ": model file is corrupt (checksum mismatch)");
     for (const auto& entry : table) {
-      auto name = entry.at("name").get<std::string>();
-      auto dtype = dtype_from_name(entry.at("dtype").get<std::string>(), label);
-      auto shape = entry.at("shape").get<std::vector<int64_t>>();
+      TensorEntry t;
+      t.name = entry.at("name").get<std::string>();
+      t.dtype = dtype_from_name(entry.at("dtype").get<std::string>(), label);
+      t.shape = entry.at("shape").get<std::vector<int64_t>>();
       auto offset = entry.at("offset").get<uint64_t>();
-      auto nbytes = entry.at("nbytes").get<uint64_t>();
+      t.nbytes = entry.at("nbytes").get<uint64_t>();
       uint64_t numel = 1;
-      for (int64_t d : shape) {
+      for (int64_t d : t.shape) {
         check(d >= 0 && d <= int64_t(blob_size) && (d == 0 || numel <= blob_size / uint64_t(d)),
-              label, ": tensor ", name, " has an impossible shape");
+              label, ": tensor ", t.name, " has an impossible shape");
         numel *= uint64_t(d);
       }
-      check(nbytes == numel * at::elementSize(dtype) && offset <= blob_size &&
-                nbytes <= blob_size - offset,
-            label, ": tensor ", name, " lies outside the file");
-      at::Tensor t = at::empty(shape, at::TensorOptions().dtype(dtype));
-      std::memcpy(t.data_ptr(), blob + offset, nbytes);
-      model.tensors.emplace_back(std::move(name), std::move(t));
+      check(t.nbytes == numel * at::elementSize(t.dtype) && offset <= blob_size &&
+                t.nbytes <= blob_size - offset,
+            label, ": tensor ", t.name, " lies outside the file");
+      t.offset = data_start + offset;
+      index.tensors.push_back(std::move(t));
     }
   } catch (const nlohmann::json::exception& e) {
     fail(label, ": corrupt model file header (", e.what(), ")");
   }
   header.erase("tensors");
   header.erase("data_crc32");
-  model.meta = std::move(header);
+  index.meta = std::move(header);
+  return index;
+}
+
+ModelFile read_model_file_bytes(const uint8_t* data, size_t size, const std::string& label,
+                                const ModelFileLimits& limits) {
+  ModelFileIndex index = index_model_file_bytes(data, size, label, limits);
+  ModelFile model;
+  model.meta = std::move(index.meta);
+  for (auto& entry : index.tensors) {
+    at::Tensor t = at::empty(entry.shape, at::TensorOptions().dtype(entry.dtype));
+    std::memcpy(t.data_ptr(), data + entry.offset, entry.nbytes);
+    model.tensors.emplace_back(std::move(entry.name), std::move(t));
+  }
   return model;
 }
 

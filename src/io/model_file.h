@@ -28,12 +28,29 @@ struct ModelFileLimits {
 };
 
 // Writes atomically (temporary file + rename). Tensors are stored contiguous, little-endian, in
-// their own dtype (float32, float16 or bfloat16).
+// their own dtype (float32, float16, bfloat16, or uint8 for image data such as prepared shards).
 void write_model_file(const std::string& path, const ModelFile& model);
 std::string model_file_bytes(const ModelFile& model);
 
 ModelFile read_model_file(const std::string& path, const ModelFileLimits& limits = {});
 ModelFile read_model_file_bytes(const uint8_t* data, size_t size, const std::string& label,
                                 const ModelFileLimits& limits = {});
+
+// Where each tensor lies in a file held in memory (or mapped), after the same checks as
+// read_model_file_bytes (checksum included), without copying the data: for large files of many
+// small tensors (prepared training shards) read in place.
+struct TensorEntry {
+  std::string name;
+  at::ScalarType dtype;
+  std::vector<int64_t> shape;
+  uint64_t offset = 0;  // from the start of the file
+  uint64_t nbytes = 0;
+};
+struct ModelFileIndex {
+  nlohmann::json meta;
+  std::vector<TensorEntry> tensors;
+};
+ModelFileIndex index_model_file_bytes(const uint8_t* data, size_t size, const std::string& label,
+                                      const ModelFileLimits& limits = {});
 
 }  // namespace comicgan::io

@@ -151,12 +151,13 @@ void ZipArchive::read_central_directory(size_t max_entries) {
                       entry.local_header_offset == 0xffffffff, label_);
     entries_.push_back(std::move(entry));
   }
+  // Built once all entries are in place: the keys view the names stored in entries_.
+  for (size_t i = 0; i < entries_.size(); ++i) index_.emplace(entries_[i].name, i);
 }
 
 const ZipEntry* ZipArchive::find(std::string_view name) const {
-  auto it = std::find_if(entries_.begin(), entries_.end(),
-                         [&](const ZipEntry& e) { return e.name == name; });
-  return it == entries_.end() ? nullptr : &*it;
+  auto it = index_.find(name);
+  return it == index_.end() ? nullptr : &entries_[it->second];
 }
 
 std::string_view ZipArchive::read(const ZipEntry& entry, size_t max_bytes,
@@ -185,6 +186,10 @@ std::string_view ZipArchive::read(const ZipEntry& entry, size_t max_bytes,
           " has two sizes)");
     out = std::string_view(reinterpret_cast<const char*>(packed), size_t(entry.size));
   } else if (entry.method == 8) {
+    // Deflate expands at most 1032:1; a larger declared size is a lie, refused before the
+    // output buffer is allocated.
+    check(entry.size / 1032 <= entry.compressed_size, label_, ": corrupt zip (entry ", entry.name,
+          " claims ", entry.size, " bytes from ", entry.compressed_size, " compressed)");
     scratch.assign(size_t(entry.size), '\0');
     z_stream z{};
     check(inflateInit2(&z, -MAX_WBITS) == Z_OK, label_, ": cannot start zlib");

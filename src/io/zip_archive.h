@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace comicgan::io {
@@ -25,6 +26,8 @@ class ZipArchive {
  public:
   // `data` must outlive the archive; `label` names the file in errors.
   ZipArchive(const uint8_t* data, size_t size, std::string label, size_t max_entries);
+  ZipArchive(const ZipArchive&) = delete;  // index_ views names inside entries_
+  ZipArchive& operator=(const ZipArchive&) = delete;
 
   const std::vector<ZipEntry>& entries() const { return entries_; }
   const ZipEntry* find(std::string_view name) const;
@@ -41,6 +44,7 @@ class ZipArchive {
   size_t size_;
   std::string label_;
   std::vector<ZipEntry> entries_;
+  std::unordered_map<std::string_view, size_t> index_;  // name -> entries_ position (first one)
 };
 
 }  // namespace comicgan::io

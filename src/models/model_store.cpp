@@ -49,11 +49,25 @@ LoadedModel load_model(const std::string& path_or_name) {
        known.empty() ? "none" : known, ")");
 }
 
+namespace {
+// The port's checkpoints have width 1; lighter variants (comicgan's animegan2-lite, test
+// fixtures) scale every channel count, which the first convolution's 32 * width outputs reveal.
+// load_state_dict then checks every other shape against that width.
+double animegan2_width(const io::NamedTensors& tensors) {
+  for (const auto& [name, tensor] : tensors)
+    if (name == "block_a.0.1.weight" && tensor.dim() == 4 && tensor.size(0) > 0 &&
+        tensor.size(0) <= 4 * 32)
+      return double(tensor.size(0)) / 32.0;
+  return 1.0;
+}
+}  // namespace
+
 io::ModelFile import_animegan2(const std::string& checkpoint_path, const AnimeGAN2Import& options) {
   io::ModelFile file;
   file.tensors = io::read_torch_checkpoint(checkpoint_path);
   AnimeGAN2Options arch;
   arch.align_corners = options.align_corners;
+  arch.width = animegan2_width(file.tensors);
   AnimeGAN2Generator generator(arch);
   load_state_dict(generator, file.tensors, checkpoint_path);  // validates every key and shape
   std::string name = options.name.empty() ? std::filesystem::path(checkpoint_path).stem().string()

@@ -56,6 +56,9 @@ class FrameSink {
   virtual void finish(bool complete) = 0;
 };
 
+// "30000/1001", "29.97" (read as 30000/1001), "25" -> a positive rate; throws on anything else.
+Rational parse_rate(const std::string& text);
+
 // ".mp4" ".mkv" ".webm" ".mov" ".gif" (by extension, any case).
 bool is_video_path(const std::string& path);
 std::vector<std::string> video_extensions();

@@ -36,12 +36,18 @@ TEST(Stylizer, OutputSizeEqualsInputSizeForAwkwardSizesInBothModes) {
 }
 
 TEST(Stylizer, PaddedForwardEqualsModuleOnMultiplesOfFour) {
-  // For sizes the generator already handles, the stylizer adds nothing of its own.
+  // For sizes the generator already handles, the stylizer adds nothing of its own: exactly the
+  // module with the reference engine, the module to 1e-4 with the fast one (the default on CPU).
   auto g = small_generator(false);
-  infer::Stylizer stylizer(g);
-  auto x = torch::rand({1, 3, 36, 44}) * 2 - 1;
+  infer::Stylizer reference(g, {"cpu", "fp32", "reference"});
+  infer::Stylizer fast(g);
+  EXPECT_EQ(reference.engine(), "reference");
+  EXPECT_EQ(fast.engine(), "fast");
+  auto x = torch::rand({2, 3, 36, 44}) * 2 - 1;
   torch::NoGradGuard no_grad;
-  EXPECT_TRUE(torch::allclose(stylizer.forward(x), g->forward(x), 0, 0));
+  auto expected = g->forward(x);
+  EXPECT_TRUE(torch::allclose(reference.forward(x), expected, 0, 0));
+  EXPECT_LE((fast.forward(x) - expected).abs().max().item<float>(), 1e-4f);
 }
 
 TEST(Stylizer, PostProcessingRoundsLikeTheReference) {
@@ -77,6 +83,7 @@ TEST(Stylizer, HalfStrengthIsBetween) {
 TEST(Stylizer, RejectsBadArguments) {
   EXPECT_THROW(infer::Stylizer(small_generator(true), {"tpu", "fp32"}), Error);
   EXPECT_THROW(infer::Stylizer(small_generator(true), {"cpu", "int4"}), Error);
+  EXPECT_THROW(infer::Stylizer(small_generator(true), {"cpu", "fp32", "turbo"}), Error);
   infer::Stylizer stylizer(small_generator(true));
   EXPECT_THROW(stylizer.stylize(noise_image(4, 4, 3, 1), 1.5f), Error);
 }

@@ -75,3 +75,23 @@ TEST(ModelFile, WritesAtomically) {
   EXPECT_THROW(io::write_model_file((dir / "no/such/dir/m.cgm").string(), sample()), Error);
   std::filesystem::remove_all(dir);
 }
+
+TEST(ModelFile, StoresUint8AndIndexesInPlace) {
+  io::ModelFile m;
+  m.meta = {{"kind", "shard"}};
+  m.tensors.emplace_back("img", torch::randint(0, 256, {5, 7, 3}, torch::kUInt8));
+  m.tensors.emplace_back("f", torch::randn({4}));
+  auto bytes = io::model_file_bytes(m);
+  auto data = reinterpret_cast<const uint8_t*>(bytes.data());
+  auto back = io::read_model_file_bytes(data, bytes.size(), "mem");
+  EXPECT_TRUE(torch::equal(back.tensors[0].second, m.tensors[0].second));
+  auto index = io::index_model_file_bytes(data, bytes.size(), "mem");
+  EXPECT_EQ(index.meta["kind"], "shard");
+  ASSERT_EQ(index.tensors.size(), 2u);
+  const auto& img = index.tensors[0];
+  EXPECT_EQ(img.dtype, at::kByte);
+  EXPECT_EQ(img.shape, (std::vector<int64_t>{5, 7, 3}));
+  EXPECT_EQ(img.offset % 64, 0u);
+  auto in_place = torch::from_blob(const_cast<uint8_t*>(data + img.offset), img.shape, torch::kUInt8);
+  EXPECT_TRUE(torch::equal(in_place, m.tensors[0].second));
+}

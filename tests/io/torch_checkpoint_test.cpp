@@ -163,3 +163,22 @@ TEST(TorchCheckpoint, LimitsAreCheckedBeforeAllocating) {
                 .find("pickled objects"),
             std::string::npos);
 }
+
+TEST(TorchCheckpoint, RefusesADeflatedEntryClaimingAnImpossibleSize) {
+  // data.pkl's central-directory entry in deflated.pt says 2 GiB uncompressed: refused before
+  // a buffer of that size is allocated.
+  std::string bytes = io::read_file(fixture("deflated.pt"), 1 << 20);
+  size_t central = bytes.find("PK\1\2");
+  ASSERT_NE(central, std::string::npos);
+  ASSERT_EQ(bytes.compare(central + 46, 16, "archive/data.pkl"), 0);
+  bytes.replace(central + 24, 4, "\xff\xff\xff\x7f");
+  io::CheckpointLimits generous;
+  generous.max_pickle_bytes = size_t(4) << 30;  // so the size itself is not what refuses it
+  std::string message = error_of([&] {
+    io::read_torch_checkpoint_bytes(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(),
+                                    "bomb.pt", generous);
+  });
+  EXPECT_NE(message.find("bomb.pt: corrupt zip (entry archive/data.pkl claims 2147483647 bytes"),
+            std::string::npos)
+      << message;
+}

@@ -1,0 +1,67 @@
+// Training-step throughput of comicgan's trainer (G + D + VGG forward/backward, Adam on both) at
+// a given size and batch, on random data, for bench/RESULTS.md. Compare with
+// bench/train_step_pytorch.py (the same step in PyTorch) via bench/run_train_step.sh.
+//   build-bench/bench/train_step_bench [size=256] [batch=4] [steps=3] [threads=2]
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "comicgan/comicgan.h"
+#include "train/trainer.h"
+
+namespace {
+
+class RandomBatches : public comicgan::data::BatchSource {
+ public:
+  RandomBatches(int64_t batch, int64_t size) : batch_(batch), size_(size) {}
+  comicgan::data::TrainingBatch batch(int64_t) override {
+    auto r = [&] { return torch::rand({batch_, 3, size_, size_}) * 2 - 1; };
+    return {r(), r(), r(), r()};
+  }
+
+ private:
+  int64_t batch_, size_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int64_t size = argc > 1 ? std::stoll(argv[1]) : 256;
+  const int64_t batch = argc > 2 ? std::stoll(argv[2]) : 4;
+  const int64_t steps = argc > 3 ? std::stoll(argv[3]) : 3;
+  const int threads = argc > 4 ? std::stoi(argv[4]) : 2;
+  comicgan::configure_runtime(threads);
+
+  comicgan::train::TrainConfig config;
+  config.image_size = size;
+  config.batch_size = batch;
+  config.init_steps = 0;  // time the GAN step (D + G), not the content-only one
+  config.steps = steps + 1;
+  config.log_every = 1;
+  config.checkpoint_every = 1000000;
+  config.snapshot_every = 1000000;
+  config.sample_every = 0;
+  auto run_dir = std::filesystem::temp_directory_path() / ("comicgan_bench_" + std::to_string(getpid()));
+  std::filesystem::remove_all(run_dir);
+
+  std::vector<double> times;
+  auto last = std::chrono::steady_clock::now();
+  comicgan::train::TrainHooks hooks;
+  hooks.progress = [&](const comicgan::train::ProgressInfo& info) {
+    auto now = std::chrono::steady_clock::now();
+    if (info.step > 1) times.push_back(std::chrono::duration<double>(now - last).count());
+    last = now;
+  };
+  RandomBatches data(batch, size);
+  comicgan::train::Trainer(config, run_dir.string(), data, hooks).run(false);
+  std::filesystem::remove_all(run_dir);
+  std::sort(times.begin(), times.end());
+  std::printf("comicgan threads=%d size=%lld batch=%lld: median %.3f s/step over %zu steps\n", threads,
+              (long long)size, (long long)batch, times[times.size() / 2], times.size());
+  return 0;
+}

@@ -1,0 +1,61 @@
+// Everything that defines a training run, with AnimeGANv2's defaults. It is stored in every
+// checkpoint and in RUN_DIR/config.json; `comicgan train --config FILE` reads the same JSON, and
+// each field has a flag of the same name (with dashes).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace comicgan::train {
+
+struct TrainConfig {
+  // Models
+  std::string arch = "animegan2";  // generator architecture (models/generator.h)
+  nlohmann::json generator_options = nlohmann::json::object();
+  std::string discriminator_arch = "animegan2";
+  nlohmann::json discriminator_options = nlohmann::json::object();
+  std::string vgg;  // torchvision vgg19 state_dict; "" = the shipped VGG19-relu3_1
+
+  // Schedule
+  int64_t image_size = 256;
+  int64_t batch_size = 4;
+  int64_t steps = 20000;      // total steps, init steps included
+  int64_t init_steps = 1000;  // content-only steps that first teach G to reconstruct photos
+  int64_t d_every = 1;        // a discriminator step every N generator steps (reference: 1)
+  uint64_t seed = 1;
+  std::string device = "cpu";  // cpu, cuda or cuda:N
+  bool deterministic = false;
+
+  // Optimisation (Adam, betas as the reference)
+  double init_lr = 2e-4, g_lr = 2e-5, d_lr = 4e-5;
+  double beta1 = 0.5, beta2 = 0.999;
+  double grad_clip = 10.0;  // max L2 norm of each network's gradient; 0 disables
+  double ema_decay = 0.999;
+
+  // Losses
+  std::string gan_loss = "lsgan";  // lsgan, bce or hinge
+  double adv_weight = 300.0;       // generator's adversarial term
+  double d_adv_weight = 300.0;     // discriminator's loss scale
+  double content_weight = 1.5, style_weight = 2.5, color_weight = 10.0, tv_weight = 1.0;
+  double d_real_weight = 1.7, d_fake_weight = 1.7, d_gray_weight = 1.7, d_smooth_weight = 1.0;
+
+  // Stability
+  int64_t snapshot_every = 100;  // in-memory good state the NaN guard rolls back to
+  double nan_lr_factor = 0.5;    // learning rates are multiplied by this after a rollback
+  int64_t max_rollbacks = 8;
+
+  // Output
+  std::string name = "trained";  // the style's name in model.cgm
+  int64_t log_every = 10;
+  int64_t checkpoint_every = 500;
+  int64_t keep_checkpoints = 3;
+  int64_t sample_every = 500;  // 0 disables sample grids
+
+  nlohmann::json to_json() const;
+  // Fields absent from `j` keep their current value; unknown fields are an error (typos).
+  void merge_json(const nlohmann::json& j);
+  void validate() const;  // throws comicgan::Error naming the bad field
+};
+
+}  // namespace comicgan::train

@@ -1,0 +1,386 @@
+#include "train/trainer.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+#include "comicgan/error.h"
+#include "io/atomic_file.h"
+#include "io/model_file.h"
+#include "models/discriminator.h"
+#include "models/generator.h"
+#include "models/vgg.h"
+#include "train/checkpoint.h"
+#include "train/ema.h"
+#include "train/losses.h"
+
+namespace comicgan::train {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using Losses = std::map<std::string, double>;
+
+namespace {
+
+double seconds_since(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+void set_learning_rate(torch::optim::Optimizer& optimizer, double lr) {
+  for (auto& group : optimizer.param_groups())
+    static_cast<torch::optim::AdamOptions&>(group.options()).lr(lr);
+}
+
+void set_requires_grad(torch::nn::Module& module, bool on) {
+  for (auto& p : module.parameters()) p.set_requires_grad(on);
+}
+
+// Clips the gradient norm (when max_norm > 0) and returns it; non-finite when a gradient is.
+double clip_gradients(torch::nn::Module& module, double max_norm) {
+  double limit = max_norm > 0 ? max_norm : std::numeric_limits<double>::infinity();
+  return torch::nn::utils::clip_grad_norm_(module.parameters(), limit);
+}
+
+}  // namespace
+
+struct Trainer::Impl {
+  TrainConfig config;
+  std::string run_dir;
+  data::BatchSource& data;
+  TrainHooks hooks;
+
+  torch::Device device{torch::kCPU};
+  GanLoss gan = GanLoss::lsgan;
+  std::shared_ptr<models::Generator> g, ema;
+  std::shared_ptr<models::Discriminator> d;
+  std::shared_ptr<models::PerceptualNet> vgg;
+  std::unique_ptr<torch::optim::Adam> init_opt, g_opt, d_opt;
+  TrainingState state;
+  std::string snapshot;  // the NaN guard's last good state
+  int64_t snapshot_step = -1;
+
+  Impl(TrainConfig c, std::string dir, data::BatchSource& source, TrainHooks h)
+      : config(std::move(c)), run_dir(std::move(dir)), data(source), hooks(std::move(h)) {}
+
+  void log(const std::string& line) {
+    if (hooks.log) hooks.log(line);
+  }
+
+  void build() {
+    config.validate();
+    gan = parse_gan_loss(config.gan_loss);
+    device = torch::Device(config.device);
+    check(!device.is_cuda() || torch::cuda::is_available(),
+          "--device ", config.device, ": this build of LibTorch sees no CUDA device");
+    torch::manual_seed(config.seed);
+    if (config.deterministic && device.is_cuda()) {
+      // CPU kernels are deterministic already; on CUDA, prefer deterministic ones (warn where
+      // an op has none, e.g. bilinear upsampling's backward).
+      at::globalContext().setDeterministicCuDNN(true);
+      at::globalContext().setBenchmarkCuDNN(false);
+      at::globalContext().setDeterministicAlgorithms(true, /*warn_only=*/true);
+    }
+    g = models::make_generator(config.arch, config.generator_options);
+    ema = models::make_generator(config.arch, config.generator_options);
+    d = models::make_discriminator(config.discriminator_arch, config.discriminator_options);
+    vgg = config.vgg.empty() ? models::default_perceptual_net()
+                             : models::load_perceptual_net(config.vgg);
+    g->to(device);
+    ema->to(device);
+    d->to(device);
+    vgg->to(device);
+    ema->eval();
+    set_requires_grad(*ema, false);
+    auto adam = [&](torch::nn::Module& m, double lr) {
+      return std::make_unique<torch::optim::Adam>(
+          m.parameters(), torch::optim::AdamOptions(lr).betas({config.beta1, config.beta2}));
+    };
+    init_opt = adam(*g, config.init_lr);
+    g_opt = adam(*g, config.g_lr);
+    d_opt = adam(*d, config.d_lr);
+    state.generator = g.get();
+    state.discriminator = d.get();
+    state.ema = ema.get();
+    state.init_optimizer = init_opt.get();
+    state.g_optimizer = g_opt.get();
+    state.d_optimizer = d_opt.get();
+  }
+
+  void apply_learning_rates() {
+    set_learning_rate(*init_opt, config.init_lr * state.lr_scale);
+    set_learning_rate(*g_opt, config.g_lr * state.lr_scale);
+    set_learning_rate(*d_opt, config.d_lr * state.lr_scale);
+  }
+
+  data::TrainingBatch fetch(int64_t step) {
+    auto b = data.batch(step);
+    check(b.photo.defined() && b.photo.dim() == 4 && b.photo.size(1) == 3,
+          "training data: batch ", step, " has no (N,3,H,W) photo tensor");
+    auto move = [&](const at::Tensor& t) { return t.to(device, torch::kFloat); };
+    return {move(b.photo), move(b.style), move(b.style_gray), move(b.style_smooth)};
+  }
+
+  // The init phase: teach G to reproduce the photo's content. False when a value is not finite.
+  bool init_step(const data::TrainingBatch& b, Losses& out, std::string& bad) {
+    g->train();
+    at::Tensor photo_features;
+    {
+      torch::NoGradGuard no_grad;
+      photo_features = vgg->forward(b.photo);
+    }
+    auto fake = g->forward(b.photo);
+    auto loss = config.content_weight * content_loss(photo_features, vgg->forward(fake));
+    out["init_content"] = loss.item<double>();
+    init_opt->zero_grad();
+    loss.backward();
+    out["g_grad_norm"] = clip_gradients(*g, config.grad_clip);
+    for (auto& [key, value] : out)
+      if (!std::isfinite(value)) return bad = key, false;
+    init_opt->step();
+    return true;
+  }
+
+  bool gan_step(const data::TrainingBatch& b, bool train_d, Losses& out, std::string& bad) {
+    g->train();
+    auto fake = g->forward(b.photo);
+    if (train_d) {
+      d->train();  // one power iteration of spectral norm per D step
+      set_requires_grad(*d, true);
+      const int64_t n = b.style.size(0);
+      // One forward for the four kinds of images: per-sample LayerNorm makes this equal to four.
+      auto logits = d->forward(torch::cat({b.style, fake.detach(), b.style_gray, b.style_smooth}));
+      auto parts = logits.split(n);
+      check(parts.size() == 4 && fake.size(0) == n && b.style_gray.size(0) == n &&
+                b.style_smooth.size(0) == n,
+            "training data: photo, style, grayscale and smoothed batches differ in size");
+      auto dl = discriminator_loss(gan, parts[0], parts[1], parts[2], parts[3],
+                                   {config.d_real_weight, config.d_fake_weight,
+                                    config.d_gray_weight, config.d_smooth_weight});
+      auto d_total = config.d_adv_weight * dl.total;
+      out["d_total"] = d_total.item<double>();
+      out["d_real"] = dl.real.item<double>();
+      out["d_fake"] = dl.fake.item<double>();
+      out["d_gray"] = dl.gray.item<double>();
+      out["d_smooth"] = dl.smooth.item<double>();
+      d_opt->zero_grad();
+      d_total.backward();
+      out["d_grad_norm"] = clip_gradients(*d, config.grad_clip);
+      for (auto& [key, value] : out)
+        if (!std::isfinite(value)) return bad = key, false;
+      d_opt->step();
+    }
+
+    // Generator step: D judges with its stored spectral-norm vectors and its weights frozen, so
+    // no D weight gradients are computed.
+    d->eval();
+    set_requires_grad(*d, false);
+    at::Tensor photo_features, gray_features;
+    {
+      torch::NoGradGuard no_grad;
+      auto both = vgg->forward(torch::cat({b.photo, b.style_gray})).chunk(2);
+      photo_features = both[0];
+      gray_features = both[1];
+    }
+    auto fake_features = vgg->forward(fake);
+    auto adv = config.adv_weight * generator_adversarial_loss(gan, d->forward(fake));
+    auto content = config.content_weight * content_loss(photo_features, fake_features);
+    auto style = config.style_weight * style_loss(gray_features, fake_features);
+    auto color = config.color_weight * color_loss(b.photo, fake);
+    auto tv = config.tv_weight * total_variation_loss(fake);
+    auto total = adv + content + style + color + tv;
+    out["g_total"] = total.item<double>();
+    out["g_adv"] = adv.item<double>();
+    out["content"] = content.item<double>();
+    out["style"] = style.item<double>();
+    out["color"] = color.item<double>();
+    out["tv"] = tv.item<double>();
+    g_opt->zero_grad();
+    total.backward();
+    set_requires_grad(*d, true);
+    out["g_grad_norm"] = clip_gradients(*g, config.grad_clip);
+    for (auto& [key, value] : out)
+      if (!std::isfinite(value)) return bad = key, false;
+    g_opt->step();
+    return true;
+  }
+
+  void take_snapshot() {
+    snapshot = save_state_bytes(state);
+    snapshot_step = state.step;
+  }
+
+  void rollback(int64_t bad_step, const std::string& what) {
+    const int64_t rollbacks = state.rollbacks + 1;
+    check(rollbacks <= config.max_rollbacks, "training diverged: ", what,
+          " is not finite at step ", bad_step, " after ", state.rollbacks,
+          " rollbacks; lower the learning rates (--g-lr, --d-lr) or --adv-weight, or check the "
+          "data");
+    const double scale = state.lr_scale * config.nan_lr_factor;
+    load_state_bytes(snapshot, state, config.device, "the NaN guard's snapshot");
+    state.lr_scale = scale;
+    state.rollbacks = rollbacks;
+    apply_learning_rates();
+    char line[256];
+    std::snprintf(line, sizeof line,
+                  "step %lld: %s is not finite; rolled back to step %lld, learning rates x%g",
+                  (long long)bad_step, what.c_str(), (long long)snapshot_step, scale);
+    log(line);
+  }
+
+  at::Tensor generate_samples(const at::Tensor& photos) {
+    torch::NoGradGuard no_grad;
+    return ema->forward(photos.to(device)).to(torch::kCPU);
+  }
+
+  nlohmann::json provenance() const {
+    return {{"trained_by", std::string("comicgan train ") + COMICGAN_VERSION},
+            {"steps", state.step},
+            {"image_size", config.image_size},
+            {"batch_size", config.batch_size},
+            {"seed", config.seed},
+            {"gan_loss", config.gan_loss},
+            {"perceptual_net", vgg->description()}};
+  }
+
+  void write_models(TrainSummary& summary) {
+    io::ModelFile model;
+    model.meta = {{"architecture", config.arch},
+                  {"options", ema->options()},
+                  {"name", config.name},
+                  {"provenance", provenance()}};
+    model.tensors = models::state_dict(*ema);
+    summary.model_path = (fs::path(run_dir) / "model.cgm").string();
+    io::write_model_file(summary.model_path, model);
+
+    io::ModelFile disc;
+    disc.meta = {{"kind", "discriminator"},
+                 {"architecture", config.discriminator_arch},
+                 {"options", d->options()},
+                 {"name", config.name},
+                 {"provenance", provenance()}};
+    disc.tensors = models::state_dict(*d);
+    summary.discriminator_path = (fs::path(run_dir) / "discriminator.cgm").string();
+    io::write_model_file(summary.discriminator_path, disc);
+  }
+
+  void checkpoint(TrainSummary& summary) {
+    summary.checkpoint_path = save_checkpoint(run_dir, state, config.keep_checkpoints);
+    write_models(summary);
+    log("step " + std::to_string(state.step) + ": saved " + summary.checkpoint_path);
+  }
+
+  TrainSummary run(bool resume);
+};
+
+TrainSummary Trainer::Impl::run(bool resume) {
+  const auto started = Clock::now();
+  build();
+  fs::create_directories(run_dir);
+  TrainSummary summary;
+  int64_t resume_step = -1;
+  if (resume) {
+    auto path = load_latest_checkpoint(run_dir, state, config.device);
+    resume_step = state.step;
+    log("resumed from " + path + " at step " + std::to_string(state.step));
+  } else {
+    check(list_checkpoints(run_dir).empty(), run_dir,
+          " already holds checkpoints of a run: pass --resume to continue it, or choose another "
+          "output folder");
+    ema_update(*ema, *g, 0.0);
+  }
+  state.config = config.to_json();
+  io::write_file_atomically((fs::path(run_dir) / "config.json").string(),
+                            state.config.dump(2) + "\n");
+  apply_learning_rates();
+  MetricsLog metrics((fs::path(run_dir) / "metrics.jsonl").string(), resume_step);
+
+  at::Tensor sample_photos = hooks.sample_photos;
+  if (hooks.samples && !sample_photos.defined()) {
+    auto first = data.batch(0).photo;
+    sample_photos = first.slice(0, 0, std::min<int64_t>(4, first.size(0))).clone();
+    data.take_wait_seconds();
+  }
+
+  summary.start_step = state.step;
+  take_snapshot();
+  LossWindow window;
+  auto window_start = Clock::now();
+  int64_t window_steps = 0;
+  double window_wait = 0;
+  while (state.step < config.steps) {
+    if (hooks.should_stop && hooks.should_stop(state.step)) {
+      summary.stopped_early = true;
+      break;
+    }
+    const int64_t step = state.step;
+    auto batch = fetch(step);
+    window_wait += data.take_wait_seconds();
+    Losses losses;
+    std::string bad;
+    const bool init = step < config.init_steps;
+    const bool ok = init ? init_step(batch, losses, bad)
+                         : gan_step(batch, (step - config.init_steps) % config.d_every == 0,
+                                    losses, bad);
+    if (!ok) {
+      rollback(step, bad);
+      continue;
+    }
+    ema_update(*ema, *g, ema_decay_at(config.ema_decay, step));
+    state.step = step + 1;
+    window.add(losses);
+    ++window_steps;
+
+    if (state.step % config.log_every == 0 || state.step == config.steps) {
+      ProgressInfo info;
+      info.step = state.step;
+      info.total_steps = config.steps;
+      info.phase = init ? "init" : "gan";
+      const double window_seconds = seconds_since(window_start);
+      info.steps_per_second = window_steps / std::max(window_seconds, 1e-9);
+      info.eta_seconds = double(config.steps - state.step) / std::max(info.steps_per_second, 1e-9);
+      info.elapsed_seconds = seconds_since(started);
+      info.data_wait_fraction = std::min(1.0, window_wait / std::max(window_seconds, 1e-9));
+      info.lr_scale = state.lr_scale;
+      info.losses = window.means();
+      summary.last_losses = info.losses;
+      metrics.append(progress_record(info));
+      if (hooks.progress) hooks.progress(info);
+      window.clear();
+      window_start = Clock::now();
+      window_steps = 0;
+      window_wait = 0;
+    }
+    if (state.step % config.snapshot_every == 0) take_snapshot();
+    if (hooks.samples && config.sample_every > 0 && state.step % config.sample_every == 0)
+      hooks.samples(state.step, sample_photos, generate_samples(sample_photos));
+    if (state.step % config.checkpoint_every == 0 && state.step < config.steps)
+      checkpoint(summary);
+  }
+
+  checkpoint(summary);
+  if (hooks.samples && config.sample_every > 0 && !summary.stopped_early &&
+      state.step % config.sample_every != 0)
+    hooks.samples(state.step, sample_photos, generate_samples(sample_photos));
+  summary.steps_done = state.step;
+  summary.rollbacks = state.rollbacks;
+  summary.seconds = seconds_since(started);
+  nlohmann::json s = {{"steps_done", summary.steps_done},
+                      {"start_step", summary.start_step},
+                      {"stopped_early", summary.stopped_early},
+                      {"rollbacks", summary.rollbacks},
+                      {"seconds", summary.seconds},
+                      {"last_losses", summary.last_losses},
+                      {"model", summary.model_path},
+                      {"checkpoint", summary.checkpoint_path}};
+  io::write_file_atomically((fs::path(run_dir) / "summary.json").string(), s.dump(2) + "\n");
+  return summary;
+}
+
+Trainer::Trainer(TrainConfig config, std::string run_dir, data::BatchSource& data, TrainHooks hooks)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(run_dir), data, std::move(hooks))) {}
+Trainer::~Trainer() = default;
+TrainSummary Trainer::run(bool resume) { return impl_->run(resume); }
+
+}  // namespace comicgan::train

@@ -1,0 +1,88 @@
+// The fast path against the reference module: same weights, many input sizes, both upsampling
+// modes, full and half width; fp32 to 1e-4, with the AVX-512 kernels and with the references.
+#include "infer/fast_generator.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include "infer/benchmark.h"
+#include "infer/stylizer.h"
+#include "models/animegan2.h"
+
+using namespace comicgan;
+
+namespace {
+
+// Random weights, with GroupNorm's affine parameters randomized too (they start at 1 and 0).
+std::shared_ptr<models::Generator> random_generator(bool align_corners, double width, uint64_t seed) {
+  torch::manual_seed(seed);
+  auto g = models::make_generator("animegan2", {{"width", width}, {"align_corners", align_corners}});
+  torch::NoGradGuard no_grad;
+  for (auto& p : g->named_parameters())
+    if (p.value().dim() == 1) p.value().copy_(torch::randn_like(p.value()) * 0.3 + (p.key().find("weight") != std::string::npos ? 1.0 : 0.0));
+  g->eval();
+  return g;
+}
+
+float max_diff_to_module(models::Generator& g, infer::FastGenerator& fast, int64_t h, int64_t w) {
+  auto x = torch::rand({1, 3, h, w}) * 2 - 1;
+  torch::NoGradGuard no_grad;
+  return (fast.forward(x) - g.forward(x)).abs().max().item<float>();
+}
+
+}  // namespace
+
+TEST(FastGenerator, MatchesModuleAlignCornersAnySize) {
+  for (double width : {0.5, 1.0}) {
+    auto g = random_generator(true, width, 11);
+    infer::FastGenerator fast(*g, at::kFloat);
+    for (auto [h, w] : std::vector<std::pair<int64_t, int64_t>>{{8, 8}, {37, 50}, {33, 17}, {27, 100}, {64, 64}})
+      EXPECT_LE(max_diff_to_module(*g, fast, h, w), 1e-4f) << "width " << width << " " << w << "x" << h;
+  }
+}
+
+TEST(FastGenerator, MatchesModuleScaleFactorMultiplesOfFour) {
+  for (double width : {0.5, 1.0}) {
+    auto g = random_generator(false, width, 12);
+    infer::FastGenerator fast(*g, at::kFloat);
+    for (auto [h, w] : std::vector<std::pair<int64_t, int64_t>>{{8, 12}, {36, 44}, {20, 68}})
+      EXPECT_LE(max_diff_to_module(*g, fast, h, w), 1e-4f) << "width " << width << " " << w << "x" << h;
+  }
+}
+
+TEST(FastGenerator, ReferenceKernelsGiveTheSameResult) {
+  auto g = random_generator(true, 0.25, 13);
+  infer::FastGenerator fast(*g, at::kFloat);
+  auto x = torch::rand({1, 3, 29, 42}) * 2 - 1;
+  auto vectorized = fast.forward(x);
+  infer::force_reference_kernels(true);
+  auto plain = fast.forward(x);
+  infer::force_reference_kernels(false);
+  EXPECT_LE((vectorized - plain).abs().max().item<float>(), 1e-5f);
+}
+
+TEST(FastGenerator, CountsFlopsAndNormalizations) {
+  auto g = random_generator(true, 1.0, 14);
+  infer::FastGenerator fast(*g, at::kFloat);
+  EXPECT_EQ(fast.normalization_count(), 24);
+  // 512x512 at full width: about 210 GFLOP (the figure the published model is known by).
+  EXPECT_NEAR(fast.flops(512, 512) / 1e9, 210, 15);
+}
+
+TEST(FastGenerator, Bf16StaysCloseToFp32OnAPhotoLikePicture) {
+  if (!infer::fast_kernels_available(at::kBFloat16)) GTEST_SKIP() << "no AVX512-BF16 on this CPU";
+  auto g = random_generator(true, 0.5, 15);
+  infer::Stylizer fp32(g, {"cpu", "fp32", "fast"}), bf16(g, {"cpu", "bf16", "fast"});
+  Image photo = infer::synthetic_photo(96, 64, 3);
+  double db = infer::psnr(fp32.stylize(photo), bf16.stylize(photo));
+  // `comicgan bench` prints the figure for real sizes (goal >= 40 dB); CI checks it loosely.
+  EXPECT_GE(db, 35.0);
+  EXPECT_LT(db, 200.0);  // bf16 really ran: the outputs are not bit-identical
+}
+
+TEST(FastGenerator, PsnrOfKnownDifference) {
+  Image a(4, 4, 3), b(4, 4, 3);
+  b.pixels[0] = 16;  // one error of 16 in 48 values: MSE 256/48
+  EXPECT_NEAR(infer::psnr(a, b), 10 * std::log10(255.0 * 255.0 * 48 / 256), 1e-9);
+  EXPECT_TRUE(std::isinf(infer::psnr(a, a)));
+}

@@ -1,0 +1,210 @@
+// The training loop on tiny networks and images (seconds): resume equals an uninterrupted run
+// bit for bit, losses move the right way, the NaN guard rolls back, outputs load.
+#include "train/trainer.h"
+
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "comicgan/error.h"
+#include "io/model_file.h"
+#include "models/discriminator.h"
+#include "models/generator.h"
+#include "models/model_store.h"
+#include "train/checkpoint.h"
+#include "train/synthetic_batches.h"
+
+using namespace comicgan;
+namespace fs = std::filesystem;
+
+namespace {
+
+train::TrainConfig tiny_config() {
+  train::TrainConfig c;
+  c.generator_options = {{"width", 0.125}};
+  c.discriminator_options = {{"channels", 8}, {"layers", 2}};
+  c.image_size = 32;
+  c.batch_size = 2;
+  c.steps = 10;
+  c.init_steps = 4;
+  c.seed = 3;
+  c.log_every = 2;
+  c.snapshot_every = 3;
+  c.checkpoint_every = 1000;
+  c.sample_every = 0;
+  c.deterministic = true;
+  return c;
+}
+
+struct TempDir {
+  fs::path path;
+  explicit TempDir(const std::string& name)
+      : path(fs::temp_directory_path() / ("comicgan_train_" + name + "_" + std::to_string(::getpid()))) {
+    fs::remove_all(path);
+  }
+  ~TempDir() { fs::remove_all(path); }
+  std::string str() const { return path.string(); }
+};
+
+std::vector<nlohmann::json> read_metrics(const std::string& run_dir) {
+  std::vector<nlohmann::json> out;
+  std::ifstream in(run_dir + "/metrics.jsonl");
+  std::string line;
+  while (std::getline(in, line)) out.push_back(nlohmann::json::parse(line));
+  return out;
+}
+
+void expect_same_tensors(const std::string& a, const std::string& b) {
+  auto fa = io::read_model_file(a), fb = io::read_model_file(b);
+  ASSERT_EQ(fa.tensors.size(), fb.tensors.size());
+  for (size_t i = 0; i < fa.tensors.size(); ++i) {
+    EXPECT_EQ(fa.tensors[i].first, fb.tensors[i].first);
+    EXPECT_TRUE(torch::equal(fa.tensors[i].second, fb.tensors[i].second))
+        << a << " vs " << b << ": " << fa.tensors[i].first << " differs by "
+        << (fa.tensors[i].second - fb.tensors[i].second).abs().max().item<float>();
+  }
+}
+
+}  // namespace
+
+TEST(Trainer, ResumedRunIsBitIdenticalToUninterruptedRun) {
+  TempDir whole("whole"), parts("parts");
+  auto config = tiny_config();
+  {
+    comicgan::testing::SyntheticBatches data(config.batch_size, config.image_size);
+    auto s = train::Trainer(config, whole.str(), data).run(false);
+    EXPECT_EQ(s.steps_done, 10);
+    EXPECT_FALSE(s.stopped_early);
+  }
+  {
+    comicgan::testing::SyntheticBatches data(config.batch_size, config.image_size);
+    train::TrainHooks hooks;
+    hooks.should_stop = [](int64_t step) { return step == 7; };  // after 7 steps, in the GAN phase
+    auto s = train::Trainer(config, parts.str(), data, hooks).run(false);
+    EXPECT_TRUE(s.stopped_early);
+    EXPECT_EQ(s.steps_done, 7);
+    EXPECT_EQ(train::list_checkpoints(parts.str()).size(), 1u);
+  }
+  {
+    comicgan::testing::SyntheticBatches data(config.batch_size, config.image_size);
+    auto s = train::Trainer(config, parts.str(), data).run(true);
+    EXPECT_EQ(s.start_step, 7);
+    EXPECT_EQ(s.steps_done, 10);
+  }
+  expect_same_tensors(whole.str() + "/model.cgm", parts.str() + "/model.cgm");
+  expect_same_tensors(whole.str() + "/discriminator.cgm", parts.str() + "/discriminator.cgm");
+  // The raw generator and the optimizers are in the checkpoints: compare their bytes' effect by
+  // continuing both runs one more step.
+  auto metrics = read_metrics(parts.str());
+  ASSERT_FALSE(metrics.empty());
+  EXPECT_EQ(metrics.back()["step"], 10);
+  int64_t previous = 0;
+  for (auto& m : metrics) {  // each reported step once, in order, despite the interruption
+    EXPECT_GT(m["step"].get<int64_t>(), previous);
+    previous = m["step"].get<int64_t>();
+  }
+}
+
+TEST(Trainer, LossesMoveTheRightWay) {
+  TempDir dir("losses");
+  auto config = tiny_config();
+  config.steps = 60;
+  config.init_steps = 30;
+  config.init_lr = 2e-3;
+  config.d_lr = 1e-3;
+  config.log_every = 5;
+  comicgan::testing::SyntheticBatches data(config.batch_size, config.image_size);
+  train::Trainer(config, dir.str(), data).run(false);
+  auto metrics = read_metrics(dir.str());
+  ASSERT_EQ(metrics.size(), 12u);
+  // Init phase: the generator learns to reproduce the photos' content.
+  double first = metrics[0]["init_content"], last = metrics[5]["init_content"];
+  EXPECT_LT(last, 0.9 * first) << "content loss " << first << " -> " << last;
+  // GAN phase: the discriminator learns to tell style images from the rest.
+  double d_first = metrics[6]["d_total"], d_last = metrics[11]["d_total"];
+  EXPECT_LT(d_last, d_first) << "discriminator loss " << d_first << " -> " << d_last;
+  for (auto& m : metrics) EXPECT_LT(m["data_wait"].get<double>(), 1.0);
+}
+
+TEST(Trainer, NanGuardRollsBackAndLowersTheLearningRate) {
+  TempDir dir("nan");
+  auto config = tiny_config();
+  comicgan::testing::SyntheticBatches data(config.batch_size, config.image_size);
+  data.poison_step(8);
+  std::vector<std::string> events;
+  train::TrainHooks hooks;
+  hooks.log = [&](const std::string& line) { events.push_back(line); };
+  auto s = train::Trainer(config, dir.str(), data, hooks).run(false);
+  EXPECT_EQ(s.steps_done, 10);
+  EXPECT_EQ(s.rollbacks, 1);
+  bool logged = false;
+  for (auto& e : events)
+    logged |= e.find("step 8: ") != std::string::npos &&
+              e.find("rolled back to step 6, learning rates x0.5") != std::string::npos;
+  EXPECT_TRUE(logged);
+  auto model = io::read_model_file(dir.str() + "/model.cgm");
+  for (auto& [name, t] : model.tensors) EXPECT_TRUE(torch::isfinite(t).all().item<bool>()) << name;
+  EXPECT_EQ(read_metrics(dir.str()).back()["lr_scale"], 0.5);
+}
+
+TEST(Trainer, OutputsLoadAsGeneratorAndDiscriminator) {
+  TempDir dir("outputs");
+  auto config = tiny_config();
+  config.steps = 6;
+  config.checkpoint_every = 2;
+  config.keep_checkpoints = 2;
+  config.name = "tiny";
+  comicgan::testing::SyntheticBatches data(config.batch_size, config.image_size);
+  int samples = 0;
+  train::TrainHooks hooks;
+  config.sample_every = 4;
+  hooks.samples = [&](int64_t, const at::Tensor& photos, const at::Tensor& generated) {
+    EXPECT_EQ(photos.sizes(), generated.sizes());
+    ++samples;
+  };
+  train::Trainer(config, dir.str(), data, hooks).run(false);
+  EXPECT_EQ(samples, 2);  // step 4 and the end
+  auto checkpoints = train::list_checkpoints(dir.str());
+  ASSERT_EQ(checkpoints.size(), 2u);  // steps 4 and 6; step 2 pruned
+  EXPECT_NE(checkpoints.back().find("step-000000006.pt"), std::string::npos);
+
+  auto model = models::load_model(dir.str() + "/model.cgm");
+  EXPECT_EQ(model.meta["name"], "tiny");
+  torch::NoGradGuard no_grad;
+  auto y = model.generator->forward(torch::zeros({1, 3, 16, 16}));
+  EXPECT_EQ(y.sizes(), (std::vector<int64_t>{1, 3, 16, 16}));
+
+  auto file = io::read_model_file(dir.str() + "/discriminator.cgm");
+  EXPECT_EQ(file.meta["kind"], "discriminator");
+  auto d = models::make_discriminator(file.meta["architecture"], file.meta["options"]);
+  models::load_state_dict(*d, file.tensors, "discriminator.cgm");
+  EXPECT_TRUE(fs::exists(dir.path / "config.json"));
+  EXPECT_TRUE(fs::exists(dir.path / "summary.json"));
+}
+
+TEST(Trainer, RefusesToOverwriteARunAndToResumeNothing) {
+  TempDir dir("refuse");
+  auto config = tiny_config();
+  config.steps = 2;
+  comicgan::testing::SyntheticBatches data(config.batch_size, config.image_size);
+  EXPECT_THROW(train::Trainer(config, dir.str(), data).run(true), Error);
+  train::Trainer(config, dir.str(), data).run(false);
+  EXPECT_THROW(train::Trainer(config, dir.str(), data).run(false), Error);
+}
+
+TEST(TrainConfig, JsonRoundTripAndUnknownFieldsAreRefused) {
+  train::TrainConfig c;
+  c.g_lr = 1e-4;
+  c.arch = "animegan2-lite";
+  train::TrainConfig d;
+  d.merge_json(c.to_json());
+  EXPECT_EQ(d.to_json(), c.to_json());
+  EXPECT_THROW(d.merge_json({{"g_lrr", 1}}), Error);
+  EXPECT_THROW(d.merge_json({{"steps", "many"}}), Error);
+  d.merge_json({{"steps", 5}});
+  EXPECT_EQ(d.steps, 5);
+  d.image_size = 30;
+  EXPECT_THROW(d.validate(), Error);
+}
