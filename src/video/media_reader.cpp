@@ -70,6 +70,9 @@ MediaReader::MediaReader(const std::string& path, const VideoLimits& limits)
   check(decoder_ != nullptr, "out of memory opening a decoder");
   check_av(avcodec_parameters_to_context(decoder_.get(), par), path, ": bad codec parameters");
   decoder_->pkt_timebase = stream->time_base;
+  // Slice threads only: frame threading with AV_EF_EXPLODE trips an assertion (abort) inside
+  // libavcodec 5.1 on damaged data, and decoding is cheap next to stylizing anyway.
+  decoder_->thread_type = FF_THREAD_SLICE;
   decoder_->thread_count = 2;
   // Refuse damaged data instead of showing concealed garbage.
   decoder_->err_recognition |= AV_EF_EXPLODE | AV_EF_CRCCHECK;
