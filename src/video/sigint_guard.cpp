@@ -40,6 +40,7 @@ SigintGuard::SigintGuard(const std::string& temp_path) {
 SigintGuard::~SigintGuard() {
   ::sigaction(SIGINT, &previous_, nullptr);
   g_temp_path[0] = '\0';
+  g_interrupted = false;  // a later pipeline without a guard must not see this run's SIGINT
 }
 
 bool SigintGuard::interrupted() { return g_interrupted.load(); }

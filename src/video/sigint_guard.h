@@ -18,6 +18,7 @@ class SigintGuard {
   SigintGuard(const SigintGuard&) = delete;
   SigintGuard& operator=(const SigintGuard&) = delete;
 
+  // Whether a SIGINT came while a guard is in place.
   static bool interrupted();
 
  private:

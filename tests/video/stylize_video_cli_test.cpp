@@ -3,7 +3,6 @@
 #include <cstdio>
 #include <fstream>
 
-#include "io/model_file.h"
 #include "video_test_support.h"
 
 using namespace comicgan;
@@ -28,15 +27,6 @@ CliRun run_cli(const std::string& args) {
   int status = pclose(pipe);
   run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return run;
-}
-
-void write_tiny_model(const std::string& path) {
-  torch::manual_seed(7);
-  auto generator = models::make_generator("animegan2", {{"width", 0.125}});
-  io::ModelFile file;
-  file.meta = {{"architecture", "animegan2"}, {"options", generator->options()}, {"name", "tiny"}};
-  file.tensors = models::state_dict(*generator);
-  io::write_model_file(path, file);
 }
 
 }  // namespace

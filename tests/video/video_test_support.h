@@ -16,6 +16,7 @@ extern "C" {
 #include <vector>
 
 #include "infer/stylizer.h"
+#include "io/model_file.h"
 #include "models/generator.h"
 #include "video/media_reader.h"
 #include "video/stylize_video.h"
@@ -54,6 +55,16 @@ inline BatchStylizer tiny_stylizer() {
   auto stylizer = std::make_shared<infer::Stylizer>(
       models::make_generator("animegan2", {{"width", 0.125}}));
   return [stylizer](const at::Tensor& x) { return stylizer->forward(x); };
+}
+
+// The same tiny generator as a model file, for the CLI.
+inline void write_tiny_model(const std::string& path) {
+  torch::manual_seed(7);
+  auto generator = models::make_generator("animegan2", {{"width", 0.125}});
+  io::ModelFile file;
+  file.meta = {{"architecture", "animegan2"}, {"options", generator->options()}, {"name", "tiny"}};
+  file.tensors = models::state_dict(*generator);
+  io::write_model_file(path, file);
 }
 
 inline BatchStylizer identity_stylizer() {
