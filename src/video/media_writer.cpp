@@ -224,6 +224,12 @@ void MediaWriter::write_copied(AVPacket* packet) {
     copy.transcoder->push(packet, [this](AVPacket* p) { mux(p); });
     return;
   }
+  // MP4's timed text has no gaps: its demuxer returns the empty samples that fill them, and
+  // its muxer makes them again. Passing them on would double every gap (or, outside MP4, show
+  // empty captions), so they are not content to copy.
+  if (copy.out->codecpar->codec_id == AV_CODEC_ID_MOV_TEXT && packet->size == 2 &&
+      packet->data[0] == 0 && packet->data[1] == 0)
+    return;
   av_packet_rescale_ts(packet, copy.in_time_base, copy.out->time_base);
   packet->stream_index = copy.out->index;
   packet->pos = -1;

@@ -94,6 +94,15 @@ void write_synthetic_clip(const std::string& path, const SyntheticClip& clip) {
     avcodec_parameters_from_context(ast->codecpar, aenc.get());
     ast->time_base = aenc->time_base;
   }
+  AVStream* sst = nullptr;
+  if (clip.subtitles) {
+    sst = avformat_new_stream(out.get(), nullptr);
+    check(sst != nullptr, "out of memory");
+    bool mov = std::string(out->oformat->name).find("mp4") != std::string::npos;
+    sst->codecpar->codec_type = AVMEDIA_TYPE_SUBTITLE;
+    sst->codecpar->codec_id = mov ? AV_CODEC_ID_MOV_TEXT : AV_CODEC_ID_SUBRIP;
+    sst->time_base = AVRational{1, 1000};
+  }
   check_av(avio_open(&out->pb, path.c_str(), AVIO_FLAG_WRITE), path, ": create");
   check_av(avformat_write_header(out.get(), nullptr), path, ": header");
 
@@ -124,6 +133,20 @@ void write_synthetic_clip(const std::string& path, const SyntheticClip& clip) {
     sws_scale(sws, src, stride, 0, clip.height, vframe->data, vframe->linesize);
     vframe->pts = last_pts = synthetic_pts(clip, i);
     drain(venc.get(), vst, vframe.get());
+    if (sst && i % 8 == 0) {  // a caption shown for 8 frames, as the muxer's raw packet
+      std::string text = "caption " + std::to_string(i / 8);
+      if (sst->codecpar->codec_id == AV_CODEC_ID_MOV_TEXT)  // 16-bit big-endian length first
+        text = std::string{char(text.size() >> 8), char(text.size() & 0xff)} + text;
+      PacketPtr sub = make_packet();
+      check_av(av_new_packet(sub.get(), int(text.size())), "subtitle packet");
+      std::copy(text.begin(), text.end(), sub->data);
+      sub->stream_index = sst->index;
+      sub->pts = sub->dts = av_rescale_q(last_pts, tb, sst->time_base);
+      sub->duration = av_rescale_q(8, AVRational{clip.frame_rate.den, clip.frame_rate.num},
+                                   sst->time_base);
+      sub->flags |= AV_PKT_FLAG_KEY;
+      check_av(av_interleaved_write_frame(out.get(), sub.get()), path, ": write");
+    }
     // Audio up to this frame's time, in whole encoder frames.
     while (aenc && av_rescale_q(audio_samples, aenc->time_base, tb) <= last_pts) {
       FramePtr aframe = make_frame();

@@ -171,3 +171,37 @@ TEST(StylizeVideoTiming, FrameFoldersInAndOut) {
   ASSERT_EQ(frames.size(), 5u);
   EXPECT_TRUE(same_time(frames[4].pts, info.time_base, 4 * 1001, {1, 24000}));
 }
+
+TEST(StylizeVideoTiming, SubtitlesAreCopiedPacketForPacketOrDroppedWithANote) {
+  ScratchDir dir;
+  SyntheticClip clip;
+  clip.width = 64;
+  clip.height = 48;
+  clip.frames = 20;
+  clip.subtitles = true;
+  write_synthetic_clip(dir / "in.mp4", clip);  // mov_text
+  write_synthetic_clip(dir / "in.mkv", clip);  // SubRip
+  std::vector<std::string> notes;
+  auto note = [&](const std::string& n) { notes.push_back(n); };
+  for (const std::string ext : {"mp4", "mkv"}) {
+    stylize_video(job_for(dir / ("in." + ext), dir / ("out." + ext)), identity_stylizer(), note);
+    AVCodecID codec_in, codec_out;
+    auto a = read_packets(dir / ("in." + ext), AVMEDIA_TYPE_SUBTITLE, &codec_in);
+    auto b = read_packets(dir / ("out." + ext), AVMEDIA_TYPE_SUBTITLE, &codec_out);
+    EXPECT_EQ(codec_in, codec_out);
+    ASSERT_GE(a.size(), 3u) << ext;
+    ASSERT_EQ(a.size(), b.size()) << ext;
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].data, b[i].data) << ext << " subtitle " << i;
+      EXPECT_EQ(av_compare_ts(a[i].pts, a[i].time_base, b[i].pts, b[i].time_base), 0) << ext << " " << i;
+    }
+    expect_same_audio(dir / ("in." + ext), dir / ("out." + ext),
+                      ext == "mkv" ? compare_videos(dir / "in.mkv", dir / "out.mkv").start_offset_s : 0);
+  }
+  EXPECT_TRUE(notes.empty()) << notes[0];
+  // WebM holds WebVTT only: the mov_text track is dropped, and the user is told.
+  stylize_video(job_for(dir / "in.mp4", dir / "out.webm"), identity_stylizer(), note);
+  ASSERT_EQ(notes.size(), 2u);
+  EXPECT_NE(notes[1].find("subtitle stream #2 (mov_text) dropped"), std::string::npos) << notes[1];
+  EXPECT_TRUE(read_packets(dir / "out.webm", AVMEDIA_TYPE_SUBTITLE).empty());
+}
