@@ -153,6 +153,13 @@ void MediaWriter::add_copied_streams(const AVFormatContext* in, int video_stream
       check(copy.out != nullptr, "out of memory adding a stream");
       check_av(avcodec_parameters_copy(copy.out->codecpar, s->codecpar), label_, ": copying ", what);
       copy.out->codecpar->codec_tag = 0;
+      // FFmpeg 5.1's Matroska muxer turns an Opus stream's initial padding into CodecDelay
+      // and moves that stream alone, which its demuxer then undoes only in part: each remux
+      // would slip the video ~7 ms against the audio. Without it every stream is shifted
+      // alike (as for AAC), so sync is kept; the pre-skip stays in the Opus header.
+      if (s->codecpar->codec_id == AV_CODEC_ID_OPUS &&
+          std::string(out_->oformat->name).find("matroska") != std::string::npos)
+        copy.out->codecpar->initial_padding = 0;
       copy.out->time_base = s->time_base;
       copy.out->disposition = s->disposition;
       av_dict_copy(&copy.out->metadata, s->metadata, 0);

@@ -79,15 +79,28 @@ void write_synthetic_clip(const std::string& path, const SyntheticClip& clip) {
 
   CodecContext aenc;
   AVStream* ast = nullptr;
+  int rate = 44100;
   if (clip.audio) {
-    const AVCodec* acodec = avcodec_find_encoder(AV_CODEC_ID_AAC);
-    check(acodec != nullptr, "no AAC encoder");
+    // AAC where the container takes it, else its own default (Opus or Vorbis for WebM).
+    AVCodecID id = avformat_query_codec(out->oformat, AV_CODEC_ID_AAC, FF_COMPLIANCE_NORMAL) == 1
+                       ? AV_CODEC_ID_AAC
+                       : out->oformat->audio_codec;
+    const AVCodec* acodec = avcodec_find_encoder(id);
+    check(acodec != nullptr, "no ", avcodec_get_name(id), " encoder");
     aenc.reset(avcodec_alloc_context3(acodec));
-    aenc->sample_rate = 44100;
+    if (const int* r = acodec->supported_samplerates) {  // 44.1 kHz where allowed (Opus: 48)
+      rate = r[0];
+      for (; *r; ++r)
+        if (*r == 44100) rate = 44100;
+    }
+    aenc->sample_rate = rate;
+    // Mono, so planar and packed float are laid out alike.
     aenc->sample_fmt = AV_SAMPLE_FMT_FLTP;
+    for (const AVSampleFormat* f = acodec->sample_fmts; f && *f != AV_SAMPLE_FMT_NONE; ++f)
+      if (*f == AV_SAMPLE_FMT_FLT || *f == AV_SAMPLE_FMT_FLTP) aenc->sample_fmt = *f;
     av_channel_layout_default(&aenc->ch_layout, 1);
     aenc->bit_rate = 64000;
-    aenc->time_base = AVRational{1, 44100};
+    aenc->time_base = AVRational{1, rate};
     if (out->oformat->flags & AVFMT_GLOBALHEADER) aenc->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     check_av(avcodec_open2(aenc.get(), acodec, nullptr), path, ": audio encoder");
     ast = avformat_new_stream(out.get(), nullptr);
@@ -157,7 +170,7 @@ void write_synthetic_clip(const std::string& path, const SyntheticClip& clip) {
       check_av(av_frame_get_buffer(aframe.get(), 0), "audio frame");
       auto* samples = reinterpret_cast<float*>(aframe->data[0]);
       for (int s = 0; s < aframe->nb_samples; ++s)
-        samples[s] = 0.3f * float(std::sin(2 * M_PI * 440.0 * double(audio_samples + s) / 44100.0));
+        samples[s] = 0.3f * float(std::sin(2 * M_PI * 440.0 * double(audio_samples + s) / rate));
       aframe->pts = audio_samples;
       audio_samples += aframe->nb_samples;
       drain(aenc.get(), ast, aframe.get());

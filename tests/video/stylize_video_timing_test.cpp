@@ -205,3 +205,22 @@ TEST(StylizeVideoTiming, SubtitlesAreCopiedPacketForPacketOrDroppedWithANote) {
   EXPECT_NE(notes[1].find("subtitle stream #2 (mov_text) dropped"), std::string::npos) << notes[1];
   EXPECT_TRUE(read_packets(dir / "out.webm", AVMEDIA_TYPE_SUBTITLE).empty());
 }
+
+TEST(StylizeVideoTiming, MovAndWebmInputsKeepTimingAndAudio) {
+  ScratchDir dir;
+  SyntheticClip clip;
+  clip.width = 64;
+  clip.height = 48;
+  clip.frames = 12;
+  write_synthetic_clip(dir / "in.mov", clip);
+  stylize_video(job_for(dir / "in.mov", dir / "from_mov.mp4"), identity_stylizer());
+  expect_same_timing(dir / "in.mov", dir / "from_mov.mp4");
+  expect_same_audio(dir / "in.mov", dir / "from_mov.mp4");
+
+  clip.video_codec = "libvpx";  // VP8 video, Opus audio
+  write_synthetic_clip(dir / "in.webm", clip);
+  stylize_video(job_for(dir / "in.webm", dir / "from_webm.mkv"), identity_stylizer());
+  expect_same_timing(dir / "in.webm", dir / "from_webm.mkv", false);
+  expect_same_audio(dir / "in.webm", dir / "from_webm.mkv",
+                    compare_videos(dir / "in.webm", dir / "from_webm.mkv").start_offset_s);
+}

@@ -42,7 +42,54 @@ std::string wav_bytes() {
          u32(8000) + u32(16000) + u16(2) + u16(16) + "data" + u32(uint32_t(pcm.size())) + pcm;
 }
 
+// A Matroska file whose video stream is in a codec this FFmpeg can store but not decode.
+bool write_undecodable_clip(const std::string& path, std::string* codec_name) {
+  const AVOutputFormat* mkv = av_guess_format("matroska", nullptr, nullptr);
+  const AVCodecDescriptor* d = nullptr;
+  while ((d = avcodec_descriptor_next(d)))
+    if (d->type == AVMEDIA_TYPE_VIDEO && !avcodec_find_decoder(d->id) &&
+        avformat_query_codec(mkv, d->id, FF_COMPLIANCE_NORMAL) == 1)
+      break;
+  if (!d) return false;
+  *codec_name = d->name;
+  AVFormatContext* out = nullptr;
+  avformat_alloc_output_context2(&out, mkv, nullptr, path.c_str());
+  AVStream* s = avformat_new_stream(out, nullptr);
+  s->codecpar->codec_type = AVMEDIA_TYPE_VIDEO;
+  s->codecpar->codec_id = d->id;
+  s->codecpar->width = 64;
+  s->codecpar->height = 48;
+  s->time_base = {1, 1000};
+  bool ok = avio_open(&out->pb, path.c_str(), AVIO_FLAG_WRITE) >= 0 &&
+            avformat_write_header(out, nullptr) >= 0;
+  for (int i = 0; ok && i < 3; ++i) {
+    AVPacket* p = av_packet_alloc();
+    ok = av_new_packet(p, 100) >= 0;
+    if (ok) {
+      std::fill_n(p->data, 100, uint8_t(i));
+      p->pts = p->dts = i * 40;
+      p->duration = 40;
+      p->flags = AV_PKT_FLAG_KEY;
+      ok = av_interleaved_write_frame(out, p) >= 0;
+    }
+    av_packet_free(&p);
+  }
+  ok = ok && av_write_trailer(out) >= 0;
+  avio_closep(&out->pb);
+  avformat_free_context(out);
+  return ok;
+}
+
 }  // namespace
+
+TEST(VideoErrors, UndecodableCodecIsNamed) {
+  ScratchDir dir;
+  std::string codec;
+  if (!write_undecodable_clip(dir / "odd.mkv", &codec)) GTEST_SKIP() << "FFmpeg decodes every codec Matroska holds";
+  std::string message = error_of(dir / "odd.mkv", dir / "out.mp4");
+  EXPECT_NE(message.find("unsupported video codec '" + codec + "'"), std::string::npos) << message;
+  EXPECT_EQ(dir.entries(), (std::vector<std::string>{"odd.mkv"}));
+}
 
 TEST(VideoErrors, DamagedAndUnusableInputsAreRefusedInOneLineLeavingNothing) {
   ScratchDir dir;
