@@ -70,9 +70,12 @@ Command stylize_command(
     "stylize", "Turn photos (files or folders) and videos into comic / anime style",
     [](CLI::App& app) -> Runner {
       auto a = std::make_shared<StylizeArgs>();
-      app.add_option("INPUT", a->inputs, "image files and/or folders")->required();
+      app.add_option("INPUT", a->inputs,
+                     "image files and/or folders; or one video (.mp4 .mkv .webm .mov), or a "
+                     "folder of frames with a video -o")->required();
       app.add_option("-o,--output", a->output,
-                     "output file (one image in) or folder (mirrors the inputs' relative names)")
+                     "output file (one image in) or folder (mirrors the inputs' relative names); for a "
+                     "video: .mp4 .mkv .webm .gif, or a new folder for PNG frames")
           ->required();
       app.add_option("-m,--model", a->model, "model file (.cgm) or shipped model name (see 'comicgan models'); default: the default shipped model");
       app.add_option("-s,--strength", a->strength, "blend with the original: 1 = full style, 0 = unchanged")
