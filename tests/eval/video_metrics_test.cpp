@@ -12,10 +12,7 @@ using namespace comicgan::video::testing;
 
 TEST(EvalVideoReport, TimingAgreesAndFlickerIsOnAUnitScale) {
   ScratchDir dir;
-  SyntheticClip clip;
-  clip.width = 64;
-  clip.height = 48;
-  clip.frames = 10;
+  SyntheticClip clip = small_clip(10);
   write_synthetic_clip(dir / "in.mp4", clip);
   StylizeVideoJob job;
   job.input = dir / "in.mp4";

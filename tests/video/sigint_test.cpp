@@ -34,10 +34,7 @@ size_t expect_whole_or_absent(const ScratchDir& dir, const std::string& in, cons
 
 TEST(VideoSigint, FirstSigintFinishesAPlayableFileWithTheFramesDone) {
   ScratchDir dir;
-  SyntheticClip clip;
-  clip.width = 64;
-  clip.height = 48;
-  clip.frames = 30;
+  SyntheticClip clip = small_clip(30);
   write_synthetic_clip(dir / "in.mp4", clip);
   StylizeVideoJob job;
   job.input = dir / "in.mp4";
@@ -64,10 +61,7 @@ TEST(VideoSigint, FirstSigintFinishesAPlayableFileWithTheFramesDone) {
 
 TEST(VideoSigint, CliInterruptedOnceOrTwiceNeverLeavesACorruptTarget) {
   ScratchDir dir;
-  SyntheticClip clip;
-  clip.width = 64;
-  clip.height = 48;
-  clip.frames = 240;
+  SyntheticClip clip = small_clip(240);
   write_synthetic_clip(dir / "in.mp4", clip);
   write_tiny_model(dir / "tiny.cgm");
   for (int signals : {1, 2}) {

@@ -174,10 +174,7 @@ TEST(StylizeVideoTiming, FrameFoldersInAndOut) {
 
 TEST(StylizeVideoTiming, SubtitlesAreCopiedPacketForPacketOrDroppedWithANote) {
   ScratchDir dir;
-  SyntheticClip clip;
-  clip.width = 64;
-  clip.height = 48;
-  clip.frames = 20;
+  SyntheticClip clip = small_clip(20);
   clip.subtitles = true;
   write_synthetic_clip(dir / "in.mp4", clip);  // mov_text
   write_synthetic_clip(dir / "in.mkv", clip);  // SubRip
@@ -208,10 +205,7 @@ TEST(StylizeVideoTiming, SubtitlesAreCopiedPacketForPacketOrDroppedWithANote) {
 
 TEST(StylizeVideoTiming, MovAndWebmInputsKeepTimingAndAudio) {
   ScratchDir dir;
-  SyntheticClip clip;
-  clip.width = 64;
-  clip.height = 48;
-  clip.frames = 12;
+  SyntheticClip clip = small_clip(12);
   write_synthetic_clip(dir / "in.mov", clip);
   stylize_video(job_for(dir / "in.mov", dir / "from_mov.mp4"), identity_stylizer());
   expect_same_timing(dir / "in.mov", dir / "from_mov.mp4");

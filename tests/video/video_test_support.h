@@ -50,6 +50,15 @@ class ScratchDir {
   fs::path path_;
 };
 
+// A small clip (64x48, 30000/1001 fps, AAC tone) of `frames` frames: fast to make and to stylize.
+inline SyntheticClip small_clip(int frames) {
+  SyntheticClip clip;
+  clip.width = 64;
+  clip.height = 48;
+  clip.frames = frames;
+  return clip;
+}
+
 inline BatchStylizer tiny_stylizer() {
   torch::manual_seed(7);
   auto stylizer = std::make_shared<infer::Stylizer>(
