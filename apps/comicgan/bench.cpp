@@ -1,6 +1,9 @@
-// comicgan bench: how fast this machine stylizes, against the plain LibTorch module path.
+// comicgan bench: how fast this machine stylizes, against the plain LibTorch module path;
+// with --video (media builds), frames/s of the whole video pipeline, per frame and with
+// --consistency flow.
 #include <torch/torch.h>
 
+#include <cmath>
 #include <iostream>
 #include <sstream>
 
@@ -9,6 +12,10 @@
 #include "infer/benchmark.h"
 #include "io/model_file.h"
 #include "models/model_store.h"
+#ifdef COMICGAN_WITH_MEDIA
+#include "infer/stylizer.h"
+#include "video/video_bench.h"
+#endif
 
 namespace comicgan::cli {
 namespace {
@@ -16,9 +23,10 @@ namespace {
 struct BenchArgs {
   std::string model, architecture = "animegan2", sizes = "256x256,512x512,1280x720,1920x1080",
                      precision = "fp32";
-  bool json = false, no_reference = false, per_convolution = false;
+  bool json = false, no_reference = false, per_convolution = false, video = false;
   double min_seconds = 2.0;
   std::string write_model;
+  int video_frames = 48;
   RuntimeFlags runtime;
 };
 
@@ -45,6 +53,44 @@ std::vector<std::pair<int64_t, int64_t>> parse_sizes(const std::string& list) {
   return sizes;
 }
 
+#ifdef COMICGAN_WITH_MEDIA
+// Decode, stylize, encode (and copy audio) a synthetic clip with motion at each size, once per
+// frame and once with --consistency flow, so the cost of the flicker filter shows beside its effect.
+int run_video_bench(const BenchArgs& a, const std::vector<std::pair<int64_t, int64_t>>& sizes,
+                    std::shared_ptr<models::Generator> generator) {
+  check(a.precision.find(',') == std::string::npos, "bench --video takes one --precision");
+  infer::Stylizer stylizer(std::move(generator), {a.runtime.device, a.precision, "auto"});
+  auto stylize = [&](const at::Tensor& x) { return stylizer.forward(x); };
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& [w, h] : sizes) {
+    video::VideoBenchResult result[2];
+    for (bool consistency : {false, true}) {
+      video::VideoBenchOptions options;
+      options.width = int(w);
+      options.height = int(h);
+      options.frames = a.video_frames;
+      options.consistency = consistency;
+      result[consistency] = video::measure_video_throughput(stylize, options);
+      if (!a.json) std::cout << video::format_video_bench(result[consistency], consistency) << std::endl;
+    }
+    double extra_time = result[1].seconds / result[0].seconds - 1;
+    double lower_error = 1 - result[1].warping_error / result[0].warping_error;
+    if (!a.json)
+      std::cout << "  flow: " << int(std::lround(100 * extra_time)) << "% extra time, warping error "
+                << int(std::lround(100 * lower_error)) << "% lower\n";
+    for (bool consistency : {false, true})
+      rows.push_back({{"width", w}, {"height", h}, {"frames", result[consistency].frames},
+                      {"consistency", consistency ? "flow" : "off"},
+                      {"seconds", result[consistency].seconds},
+                      {"frames_per_second", result[consistency].frames_per_second},
+                      {"warping_error", result[consistency].warping_error},
+                      {"input_warping_error", result[consistency].input_warping_error}});
+  }
+  if (a.json) std::cout << nlohmann::json{{"video", rows}}.dump(2) << "\n";
+  return 0;
+}
+#endif
+
 Command bench_command(
     "bench", "Measure stylizing speed on this machine (fast path vs the plain LibTorch module)",
     [](CLI::App& app) -> Runner {
@@ -64,8 +110,17 @@ Command bench_command(
       app.add_option("--write-random-model", a->write_model,
                      "only write the random-weights model of --architecture to this .cgm file (for "
                      "measuring `comicgan stylize` before a trained model exists)");
+#ifdef COMICGAN_WITH_MEDIA
+      app.add_flag("--video", a->video,
+                   "measure the video pipeline (decode, stylize, encode) in frames/s instead; "
+                   "--sizes defaults to 640x360,1280x720");
+      app.add_option("--video-frames", a->video_frames, "frames of the synthetic clip per --video row")
+          ->check(CLI::Range(2, 100000))
+          ->capture_default_str();
+#endif
       add_runtime_flags(app, a->runtime);
-      return [a]() {
+      CLI::Option* sizes_option = app.get_option("--sizes");
+      return [a, sizes_option]() {
         apply_runtime_flags(a->runtime);
         if (!a->write_model.empty()) {
           torch::manual_seed(0);
@@ -79,6 +134,7 @@ Command bench_command(
           std::cout << "wrote " << a->write_model << "\n";
           return 0;
         }
+        if (a->video && sizes_option->count() == 0) a->sizes = "640x360,1280x720";
         check(a->runtime.device == "cpu", "bench measures the CPU; --device ", a->runtime.device,
               " is not supported here");
         infer::BenchOptions options;
@@ -99,6 +155,9 @@ Command bench_command(
           label = a->architecture + " (random weights)";
         }
         if (!a->json) std::cout << "model: " << label << "\n";
+#ifdef COMICGAN_WITH_MEDIA
+        if (a->video) return run_video_bench(*a, options.sizes, generator);
+#endif
         auto report = infer::run_bench(generator, options, [&](const std::string& line) {
           if (!a->json) std::cout << line << std::endl;
         });

@@ -1,10 +1,15 @@
-// comicgan stylize INPUT... -o OUT: pictures (files or folders) to comic / anime style.
+// comicgan stylize INPUT... -o OUT: pictures (files or folders) to comic / anime style, and
+// videos (a video file or a folder of frames in, a video file, GIF or folder of frames out).
+#include <unistd.h>
+
+#include <chrono>
 #include <iostream>
 
 #include "command.h"
 #include "comicgan/error.h"
 #include "infer/stylize_files.h"
 #include "models/model_store.h"
+#include "video/stylize_video.h"
 
 namespace comicgan::cli {
 namespace {
@@ -17,15 +22,61 @@ struct StylizeArgs {
   int64_t max_memory = 0;
   int quality = io::WriteOptions{}.jpeg_quality;
   RuntimeFlags runtime;
+  // video only
+  video::EncodeOptions encode;
+  std::string consistency = "off";
+  int batch = 4;
+  std::string fps = "25";
 };
 
+int run_video(const StylizeArgs& a, infer::Stylizer& stylizer) {
+  video::StylizeVideoJob job;
+  job.input = a.inputs[0];
+  job.output = a.output;
+  job.encode = a.encode;
+  job.consistency = a.consistency == "flow";
+  job.strength = a.strength;
+  job.batch = a.batch;
+  job.folder_fps = video::parse_rate(a.fps);
+  const bool tty = isatty(2);
+  auto last = std::chrono::steady_clock::now();
+  auto report = video::stylize_video(
+      job, [&](const at::Tensor& x) { return stylizer.forward(x); },
+      [](const std::string& note) { std::cerr << "comicgan: " << note << "\n"; },
+      [&](const video::VideoProgress& p) {
+        auto now = std::chrono::steady_clock::now();
+        if (tty) {
+          std::cerr << "\r" << video::format_progress(p) << "   " << std::flush;
+        } else if (now - last > std::chrono::seconds(5) || p.done == p.total) {
+          std::cerr << video::format_progress(p) << "\n";
+          last = now;
+        }
+      });
+  if (tty) std::cerr << "\n";
+  if (report.interrupted) {
+    if (report.written)
+      std::cerr << "interrupted: " << a.output << " holds the first " << report.frames
+                << " frames\n";
+    else
+      std::cerr << "interrupted before any frame was done; nothing written\n";
+    return 130;
+  }
+  std::cerr << "stylized " << report.frames << " frames in " << report.seconds << " s ("
+            << (report.seconds > 0 ? double(report.frames) / report.seconds : 0.0)
+            << " frames/s, " << report.codec << ") -> " << a.output << "\n";
+  return 0;
+}
+
 Command stylize_command(
-    "stylize", "Turn photos (files or folders) into comic / anime style",
+    "stylize", "Turn photos (files or folders) and videos into comic / anime style",
     [](CLI::App& app) -> Runner {
       auto a = std::make_shared<StylizeArgs>();
-      app.add_option("INPUT", a->inputs, "image files and/or folders")->required();
+      app.add_option("INPUT", a->inputs,
+                     "image files and/or folders; or one video (.mp4 .mkv .webm .mov), or a "
+                     "folder of frames with a video -o")->required();
       app.add_option("-o,--output", a->output,
-                     "output file (one image in) or folder (mirrors the inputs' relative names)")
+                     "output file (one image in) or folder (mirrors the inputs' relative names); for a "
+                     "video: .mp4 .mkv .webm .gif, or a new folder for PNG frames")
           ->required();
       app.add_option("-m,--model", a->model, "model file (.cgm) or shipped model name (see 'comicgan models'); default: the default shipped model");
       app.add_option("-s,--strength", a->strength, "blend with the original: 1 = full style, 0 = unchanged")
@@ -43,11 +94,26 @@ Command stylize_command(
                      "peak memory to stay under, e.g. 3G or 1500M: larger pictures are stylized in tiles (0: no limit)")
           ->transform(CLI::AsSizeValue(false))
           ->capture_default_str();
+      app.add_option("--crf", a->encode.crf,
+                     "video quality, lower is better (x264/vp9 CRF); default: 18 for x264, 31 for vp9")
+          ->check(CLI::Range(0, 63));
+      app.add_option("--codec", a->encode.codec,
+                     "video encoder: libx264, mpeg4, libvpx-vp9, gif, ...; default: the container's usual one");
+      app.add_option("--consistency", a->consistency,
+                     "video flicker removal: off (each frame alone) or flow (optical-flow blending)")
+          ->check(CLI::IsMember({"off", "flow"}))
+          ->capture_default_str();
+      app.add_option("--batch", a->batch, "video frames stylized together")
+          ->check(CLI::Range(1, 256))
+          ->capture_default_str();
+      app.add_option("--fps", a->fps, "frame rate given to a folder of frames read as a video")
+          ->capture_default_str();
       add_runtime_flags(app, a->runtime);
       return [a]() {
         apply_runtime_flags(a->runtime);
         auto model = models::load_model(a->model);
         infer::Stylizer stylizer(model.generator, {a->runtime.device, a->precision, a->engine, a->max_memory});
+        if (video::is_video_job(a->inputs, a->output)) return run_video(*a, stylizer);
         infer::StylizeFilesJob job;
         job.inputs = a->inputs;
         job.output = a->output;

@@ -1,0 +1,39 @@
+#include "video/av_handles.h"
+
+#include <cstdlib>
+
+namespace comicgan::video {
+
+FramePtr make_frame() {
+  FramePtr frame(av_frame_alloc());
+  check(frame != nullptr, "out of memory allocating a video frame");
+  return frame;
+}
+
+PacketPtr make_packet() {
+  PacketPtr packet(av_packet_alloc());
+  check(packet != nullptr, "out of memory allocating a packet");
+  return packet;
+}
+
+PacketPtr clone_packet(const AVPacket* packet) {
+  PacketPtr copy(av_packet_clone(packet));
+  check(copy != nullptr, "out of memory copying a packet");
+  return copy;
+}
+
+std::string av_error_text(int code) {
+  char text[AV_ERROR_MAX_STRING_SIZE] = {};
+  av_strerror(code, text, sizeof text);
+  return text;
+}
+
+void quiet_ffmpeg_log() {
+  static const bool done = [] {
+    if (!std::getenv("COMICGAN_FFMPEG_LOG")) av_log_set_level(AV_LOG_QUIET);
+    return true;
+  }();
+  (void)done;
+}
+
+}  // namespace comicgan::video

@@ -1,0 +1,38 @@
+// `comicgan eval video IN OUT`: how faithful a stylized video is to its input in time (frame
+// count, every frame's timestamp, the span of the stream) and how much it flickers (the warping
+// error, see warping_error.h, of OUT with flow from IN; IN's own warping error is reported
+// beside it as the floor that flow errors and compression leave).
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "video/frame_stream.h"
+#include "video/warping_error.h"
+
+namespace comicgan::video {
+
+struct VideoComparison {
+  int64_t input_frames = 0, output_frames = 0;
+  double input_span_s = 0, output_span_s = 0;  // first timestamp to last timestamp + duration
+  // Timestamps are compared from each stream's first frame: a container that cannot start below
+  // zero (Matroska, WebM) shifts every stream, audio with its encoder delay included, alike.
+  double start_offset_s = 0;       // first output frame's time minus the first input frame's
+  double max_timestamp_gap_s = 0;  // largest |(t_in - first_in) - (t_out - first_out)|
+  double tolerance_s = 0;          // half a tick of the coarser time base (container precision)
+  WarpingError output_error, input_error;
+
+  bool frame_count_equal() const { return input_frames == output_frames; }
+  bool timestamps_equal() const { return max_timestamp_gap_s <= tolerance_s; }
+  bool span_equal() const { return std::abs(input_span_s - output_span_s) <= 2 * tolerance_s; }
+};
+
+// Folders of frames are read at `folder_fps`. Throws comicgan::Error if either cannot be read.
+VideoComparison compare_videos(const std::string& input, const std::string& output,
+                               Rational folder_fps = {25, 1});
+
+// The report `comicgan eval video` prints, several lines.
+std::string format_comparison(const VideoComparison& comparison);
+
+}  // namespace comicgan::video

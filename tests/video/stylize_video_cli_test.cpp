@@ -1,0 +1,64 @@
+// The CLI end to end: `comicgan stylize clip.mp4 -o out.mp4 ...` dispatches to the video
+// pipeline, prints progress, and `comicgan eval video` reports timing agreement and flicker.
+#include <cstdio>
+#include <fstream>
+
+#include "video_test_support.h"
+
+using namespace comicgan;
+using namespace comicgan::video;
+using namespace comicgan::video::testing;
+
+namespace {
+
+struct CliRun {
+  int status;
+  std::string output;  // stdout and stderr together
+};
+
+CliRun run_cli(const std::string& args) {
+  std::string command = std::string(COMICGAN_CLI) + " " + args + " 2>&1";
+  CliRun run{-1, ""};
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return run;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) run.output.append(buffer, n);
+  int status = pclose(pipe);
+  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+}  // namespace
+
+TEST(StylizeVideoCli, StylizesAClipAndEvalVideoAgreesOnTiming) {
+  ScratchDir dir;
+  SyntheticClip clip;
+  clip.frames = 16;
+  write_synthetic_clip(dir / "in.mp4", clip);
+  write_tiny_model(dir / "tiny.cgm");
+  CliRun run = run_cli("stylize " + (dir / "in.mp4") + " -o " + (dir / "out.mp4") + " --model " +
+                    (dir / "tiny.cgm") + " --consistency flow --crf 20 --threads 1");
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_NE(run.output.find("frames/s"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("stylized 16 frames"), std::string::npos) << run.output;
+
+  run = run_cli("eval video " + (dir / "in.mp4") + " " + (dir / "out.mp4"));
+  ASSERT_EQ(run.status, 0) << run.output;
+  EXPECT_NE(run.output.find("frames:          16 in, 16 out (equal)"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("(equal); start offset 0.000000 s\n"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("out (equal)\nwarping error"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("warping error:"), std::string::npos) << run.output;
+}
+
+TEST(StylizeVideoCli, CorruptVideoIsOneLineErrorAndExitOne) {
+  ScratchDir dir;
+  std::ofstream(dir / "bad.mkv") << std::string(3000, 'z');
+  write_tiny_model(dir / "tiny.cgm");
+  CliRun run = run_cli("stylize " + (dir / "bad.mkv") + " -o " + (dir / "out.mp4") + " --model " +
+                    (dir / "tiny.cgm"));
+  EXPECT_EQ(run.status, 1);
+  EXPECT_EQ(run.output.rfind("comicgan: error: ", 0), 0u) << run.output;
+  EXPECT_EQ(std::count(run.output.begin(), run.output.end(), '\n'), 1) << run.output;
+  EXPECT_FALSE(fs::exists(dir / "out.mp4"));
+}
