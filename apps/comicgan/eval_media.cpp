@@ -40,7 +40,7 @@ Command eval_command(
       app.add_option("-o,--output", a->output, "report folder: index.html, grid.png, metrics.json (required)");
       app.add_option("--style", o.style, "folder of real pictures of the style: enables SWD, FID, KID");
       app.add_option("--disc", o.discriminator, "training run folder (its discriminator.cgm) or a discriminator file");
-      app.add_option("--compare", a->compare, "more models to evaluate side by side")->expected(1, -1);
+      app.add_option("--compare", a->compare, "more models to evaluate side by side; synth:comic (or manga, cel) is the classical renderer")->expected(1, -1);
       app.add_option("--inception", o.inception,
                      "pytorch-fid Inception weights (pt_inception-2015-12-05 state_dict): enables FID and KID");
       app.add_option("--vgg", o.vgg, "VGG19 relu3_1 weights (state_dict) for the VGG content distance; default: the shared copy when present");

@@ -51,7 +51,8 @@ Scan scan_folder(const std::string& dir, const char* domain) {
       continue;
     }
     SourceFile f;
-    f.relative = fs::relative(it->path(), dir, ec).generic_string();
+    // Lexically: a symlinked file keeps its name inside the folder.
+    f.relative = it->path().lexically_relative(dir).generic_string();
     f.size = it->file_size(ec);
     f.mtime = int64_t(it->last_write_time(ec).time_since_epoch().count());
     scan.pictures.push_back(std::move(f));

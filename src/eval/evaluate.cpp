@@ -7,6 +7,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "comicgan/error.h"
+#include "data/comic_render_media.h"
 #include "eval/content_metrics.h"
 #include "eval/feature_distance.h"
 #include "eval/fid_inception.h"
@@ -19,6 +20,7 @@
 namespace comicgan::eval {
 namespace {
 
+const char* kRendererPrefix = "synth:";
 const char* kSwdMethod = "no network: 7x7 patches of a Laplacian pyramid (Karras et al. 2018)";
 const char* kPixelMethod = "no network: pixels (luma)";
 
@@ -66,6 +68,20 @@ void stylize_photos(infer::Stylizer& stylizer, const ImageSet& photos, ModelResu
                                 std::to_string(photos.images.front().height) + " pictures"});
 }
 
+// The classical renderer (`comicgan synth`) as a baseline row: what a model must beat.
+void render_photos(const std::string& look_name, const ImageSet& photos, ModelResult& result) {
+  auto look = data::comic_look(look_name);
+  result.name = std::string(kRendererPrefix) + look_name;
+  result.source = "comicgan synth --look " + look_name + " (classical renderer, no model)";
+  using clock = std::chrono::steady_clock;
+  auto start = clock::now();
+  for (const auto& photo : photos.images) result.outputs.push_back(data::render_comic(photo, look));
+  double seconds = std::chrono::duration<double>(clock::now() - start).count();
+  result.metrics.push_back({"images_per_s", "Speed (images/s)",
+                            double(photos.images.size()) / std::max(seconds, 1e-9), Better::higher,
+                            "this machine, classical renderer", ""});
+}
+
 void content_metrics(const ImageSet& photos, const VggRelu31* vgg, int batch, ModelResult& r) {
   double ssim_sum = 0, f1 = 0, precision = 0, recall = 0;
   const double n = double(photos.images.size());
@@ -94,6 +110,19 @@ void content_metrics(const ImageSet& photos, const VggRelu31* vgg, int batch, Mo
 }
 
 }  // namespace
+
+const std::vector<Image>& verdict_pictures(const Evaluation& ev, size_t set) {
+  check(ev.verdict.has_value() && set < ev.verdict->sets.size(), "verdict_pictures: no verdict set ", set);
+  const std::vector<Image>* pictures = &ev.photos.images;
+  if (set < ev.models.size())
+    pictures = &ev.models[set].outputs;
+  else if (set == ev.models.size() && !ev.style.images.empty())
+    pictures = &ev.style.images;
+  check(pictures->size() == ev.verdict->sets[set].scores.size(), "verdict set '",
+        ev.verdict->sets[set].label, "' has ", ev.verdict->sets[set].scores.size(),
+        " scores for ", pictures->size(), " pictures");
+  return *pictures;
+}
 
 const Metric* find_metric(const ModelResult& model, const std::string& key) {
   for (const auto& m : model.metrics)
@@ -159,13 +188,17 @@ Evaluation evaluate(const EvalOptions& o, const Log& log_fn) {
   SwdOptions swd_options;
   swd_options.seed = o.seed;
   for (const auto& model_name : o.models) {
-    auto loaded = models::load_model(model_name);
     ModelResult r;
-    r.name = model_display_name(loaded);
-    r.source = loaded.source;
-    log("model " + r.name + ": stylizing " + std::to_string(ev.photos.images.size()) + " photos");
-    infer::Stylizer stylizer(loaded.generator, {o.device, "fp32"});
-    stylize_photos(stylizer, ev.photos, r);
+    if (model_name.rfind(kRendererPrefix, 0) == 0) {
+      render_photos(model_name.substr(std::string(kRendererPrefix).size()), ev.photos, r);
+    } else {
+      auto loaded = models::load_model(model_name);
+      r.name = model_display_name(loaded);
+      r.source = loaded.source;
+      log("model " + r.name + ": stylizing " + std::to_string(ev.photos.images.size()) + " photos");
+      infer::Stylizer stylizer(loaded.generator, {o.device, "fp32"});
+      stylize_photos(stylizer, ev.photos, r);
+    }
     content_metrics(ev.photos, vgg ? &*vgg : nullptr, o.batch, r);
     if (!ev.style.images.empty()) {
       auto swd = sliced_wasserstein_distance(all_pictures(r.outputs), all_pictures(ev.style.images),

@@ -16,7 +16,9 @@
 namespace comicgan::eval {
 
 struct EvalOptions {
-  std::vector<std::string> models;  // model files or shipped names; the first is "the" model
+  // Model files or shipped names; the first is "the" model. "synth:LOOK" (comic, manga, cel)
+  // is the classical renderer, as a baseline.
+  std::vector<std::string> models;
   std::string photos;               // folder of input photos
   std::string style;                // folder of real style pictures ("" : no style metrics)
   std::string discriminator;        // training run folder or discriminator.cgm ("" : none)
@@ -54,6 +56,8 @@ struct Evaluation {
   EvalOptions options;
   ImageSet photos, style;
   std::vector<ModelResult> models;
+  // Sets in this order: one per model ("generated: NAME"), "style" when there is a style
+  // folder, "photos"; each scores that set's pictures in order (see verdict_pictures).
   std::optional<DiscriminatorVerdict> verdict;
   // Per photo: indices into style.images nearest to the first model's output (a cheap colour
   // and layout feature: an 8x8 Lab thumbnail).
@@ -63,6 +67,9 @@ struct Evaluation {
 
 using Log = std::function<void(const std::string&)>;
 Evaluation evaluate(const EvalOptions& options, const Log& log = {});
+
+// The pictures the verdict's set number `set` scored, in the order of its scores.
+const std::vector<Image>& verdict_pictures(const Evaluation& evaluation, size_t set);
 
 // The first metric of `model` with `key`, or nullptr.
 const Metric* find_metric(const ModelResult& model, const std::string& key);

@@ -41,7 +41,7 @@ ImageSet load_image_folder(const std::string& folder, int side, int64_t max_imag
     if (int64_t(set.images.size()) >= max_images) break;
     try {
       set.images.push_back(square_picture(io::read_image(f.string()), side));
-      set.names.push_back(fs::relative(f, folder).string());
+      set.names.push_back(f.lexically_relative(folder).string());
     } catch (const Error& e) {
       if (skipped) skipped->push_back(e.what());
     }

@@ -1,4 +1,5 @@
 // metrics.json, grid.png, the text summary, and writing the report folder.
+#include <algorithm>
 #include <filesystem>
 #include <iomanip>
 #include <opencv2/imgproc.hpp>
@@ -120,12 +121,45 @@ Image comparison_grid(const Evaluation& ev, int cell, int max_rows) {
   return io::bgr_mat_to_image(canvas);
 }
 
+Image verdict_grid(const Evaluation& ev, int cell, int per_row) {
+  check(ev.verdict.has_value(), "verdict_grid: the evaluation has no discriminator verdict");
+  check(cell >= 16 && per_row >= 2, "verdict_grid: cell must be >= 16 and per_row >= 2");
+  const auto& sets = ev.verdict->sets;
+  const int title = 22, caption = 18, gap = 4, row_height = title + cell + caption + gap;
+  cv::Mat canvas(int(sets.size()) * row_height, per_row * (cell + gap), CV_8UC3, cv::Scalar(255, 255, 255));
+  for (size_t s = 0; s < sets.size(); ++s) {
+    const auto& scores = sets[s].scores;
+    const auto& pictures = verdict_pictures(ev, s);
+    std::vector<size_t> order(scores.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+    const int top = int(s) * row_height;
+    cv::putText(canvas, ascii_only(sets[s].label + ": highest score to lowest", size_t(per_row * cell / 8)),
+                cv::Point(4, top + title - 7), cv::FONT_HERSHEY_SIMPLEX, 0.45, cv::Scalar(40, 40, 40), 1, cv::LINE_AA);
+    const size_t shown = std::min(order.size(), size_t(per_row));
+    for (size_t c = 0; c < shown; ++c) {
+      // Evenly spaced ranks, so the best and the worst picture are always shown.
+      size_t rank = shown < 2 ? 0 : c * (order.size() - 1) / (shown - 1);
+      size_t index = order[rank];
+      cv::Mat bgr = io::image_to_bgr_mat(pictures[index]), small;
+      cv::resize(bgr, small, cv::Size(cell, cell), 0, 0, cv::INTER_AREA);
+      const int x = int(c) * (cell + gap);
+      small.copyTo(canvas(cv::Rect(x, top + title, cell, cell)));
+      std::ostringstream label;
+      label << std::setprecision(3) << scores[index];
+      cv::putText(canvas, label.str(), cv::Point(x + 2, top + title + cell + caption - 5),
+                  cv::FONT_HERSHEY_SIMPLEX, 0.4, cv::Scalar(40, 40, 40), 1, cv::LINE_AA);
+    }
+  }
+  return io::bgr_mat_to_image(canvas);
+}
+
 std::string summary_text(const Evaluation& ev, const std::string& report_folder) {
   std::ostringstream out;
   out << "comicgan eval: " << ev.photos.images.size() << " photos";
   if (!ev.style.images.empty()) out << ", " << ev.style.images.size() << " style pictures";
   out << ", at " << ev.options.side << "x" << ev.options.side << "\n";
-  const int label_width = 38, value_width = 14;
+  const int label_width = 46, value_width = 14;
   out << std::left << std::setw(label_width) << "";
   for (const auto& m : ev.models) out << std::right << std::setw(value_width) << ascii_only(m.name, 13);
   out << "\n";
@@ -166,8 +200,9 @@ void write_report(const Evaluation& ev, const std::string& folder) {
   jpeg.jpeg_quality = 90;
   io::write_file_atomically((fs::path(folder) / "metrics.json").string(),
                             metrics_json(ev).dump(2) + "\n");
+  std::string verdict_jpeg = ev.verdict ? io::encode_image(verdict_grid(ev), "jpg", jpeg) : "";
   io::write_file_atomically((fs::path(folder) / "index.html").string(),
-                            report_html(ev, io::encode_image(grid, "jpg", jpeg)));
+                            report_html(ev, io::encode_image(grid, "jpg", jpeg), verdict_jpeg));
 }
 
 }  // namespace comicgan::eval

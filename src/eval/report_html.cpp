@@ -49,7 +49,7 @@ std::string histogram_svg(const DiscriminatorVerdict& v) {
     for (auto c : s.histogram) top = std::max(top, c);
   const double bin_w = double(width - left) / bins, bar_w = bin_w / (sets + 1);
   std::ostringstream svg;
-  svg << "<svg xmlns='http://www.w3.org/2000/svg' width='" << width << "' height='"
+  svg << "<svg width='" << width << "' height='"
       << height + 20 * sets << "' role='img' aria-label='histogram of discriminator scores'>";
   for (int b = 0; b < bins; ++b)
     for (int s = 0; s < sets; ++s) {
@@ -94,7 +94,8 @@ std::string base64(const std::string& bytes) {
   return out;
 }
 
-std::string report_html(const Evaluation& ev, const std::string& grid_jpeg) {
+std::string report_html(const Evaluation& ev, const std::string& grid_jpeg,
+                        const std::string& verdict_jpeg) {
   std::ostringstream h;
   h << "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
     << "<meta name='viewport' content='width=device-width,initial-scale=1'>"
@@ -144,6 +145,11 @@ std::string report_html(const Evaluation& ev, const std::string& grid_jpeg) {
         << number(s.mean) << "</td><td>" << number(s.stddev) << "</td><td>"
         << number(s.mean_probability) << "</td></tr>";
     h << "</table>" << histogram_svg(v);
+    if (!verdict_jpeg.empty())
+      h << "<p>What it saw, per set, from the picture it found most like the style to the least "
+           "(score under each):</p><img class='grid' alt='pictures by discriminator score' "
+           "src='data:image/jpeg;base64,"
+        << base64(verdict_jpeg) << "'>";
   }
 
   bool any_swd = false;

@@ -44,7 +44,7 @@ std::vector<std::pair<std::string, std::string>> plan_outputs(const StylizeFiles
       check(!ec, input, ": cannot list folder (", ec.message(), ")");
       std::sort(found.begin(), found.end());
       for (const auto& p : found)
-        plan.emplace_back(p.string(), with_format(out_dir / fs::relative(p, input), job.format));
+        plan.emplace_back(p.string(), with_format(out_dir / p.lexically_relative(input), job.format));
     } else {
       check(fs::exists(input, ec), input, ": no such file or folder");
       plan.emplace_back(input, with_format(out_dir / fs::path(input).filename(), job.format));

@@ -44,6 +44,19 @@ void put(std::string& out, T value) {
   out.append(reinterpret_cast<const char*>(&value), sizeof value);
 }
 
+// JSON nesting beyond this is refused while parsing: a real header is 3 levels deep, and a
+// header of 16 MiB of "[[[[..." would otherwise become millions of nested values.
+constexpr int kMaxJsonDepth = 32;
+constexpr size_t kMaxDims = 64;
+
+// A non-negative integer from the header; a float, a negative number or a string is refused
+// (nlohmann's get<uint64_t> would cast 1e300 to an integer, which is undefined).
+uint64_t header_uint(const nlohmann::json& value, const std::string& label, const char* what) {
+  check(value.is_number_unsigned() || (value.is_number_integer() && value.get<int64_t>() >= 0),
+        label, ": corrupt model file header (", what, " is not a non-negative integer)");
+  return value.get<uint64_t>();
+}
+
 template <typename T>
 T get(const uint8_t* p) {
   T value;
@@ -108,31 +121,47 @@ ModelFileIndex index_model_file_bytes(const uint8_t* data, size_t size, const st
   ModelFileIndex index;
   nlohmann::json header;
   try {
-    header = nlohmann::json::parse(data + kPreamble, data + kPreamble + header_len);
+    header = nlohmann::json::parse(
+        data + kPreamble, data + kPreamble + header_len,
+        [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+          check(depth <= kMaxJsonDepth, label, ": corrupt model file header (nested deeper than ",
+                kMaxJsonDepth, " levels)");
+          return true;
+        });
     const auto& table = header.at("tensors");
     check(table.is_array() && table.size() <= limits.max_tensors, label,
           ": bad tensor table in model file");
     const uint8_t* blob = data + data_start;
     size_t blob_size = size - data_start;
     uLong crc = crc32(0L, blob, uInt(blob_size));
-    check(crc == header.at("data_crc32").get<uint64_t>(), label,
+    check(crc == header_uint(header.at("data_crc32"), label, "data_crc32"), label,
           ": model file is corrupt (checksum mismatch)");
+    // Tensors lie one after the other, as written: no two share bytes, so what the reader
+    // allocates for them adds up to at most the file's size.
+    uint64_t previous_end = 0;
     for (const auto& entry : table) {
       TensorEntry t;
       t.name = entry.at("name").get<std::string>();
       t.dtype = dtype_from_name(entry.at("dtype").get<std::string>(), label);
-      t.shape = entry.at("shape").get<std::vector<int64_t>>();
-      auto offset = entry.at("offset").get<uint64_t>();
-      t.nbytes = entry.at("nbytes").get<uint64_t>();
+      const auto& shape = entry.at("shape");
+      check(shape.is_array() && shape.size() <= kMaxDims, label, ": tensor ", t.name,
+            " has an impossible shape");
+      uint64_t offset = header_uint(entry.at("offset"), label, "a tensor offset");
+      t.nbytes = header_uint(entry.at("nbytes"), label, "a tensor size");
       uint64_t numel = 1;
-      for (int64_t d : t.shape) {
-        check(d >= 0 && d <= int64_t(blob_size) && (d == 0 || numel <= blob_size / uint64_t(d)),
-              label, ": tensor ", t.name, " has an impossible shape");
-        numel *= uint64_t(d);
+      for (const auto& dim : shape) {
+        uint64_t d = header_uint(dim, label, "a tensor dimension");
+        check(d <= blob_size && (d == 0 || numel <= blob_size / d), label, ": tensor ", t.name,
+              " has an impossible shape");
+        numel *= d;
+        t.shape.push_back(int64_t(d));
       }
       check(t.nbytes == numel * at::elementSize(t.dtype) && offset <= blob_size &&
                 t.nbytes <= blob_size - offset,
             label, ": tensor ", t.name, " lies outside the file");
+      check(offset >= previous_end, label, ": tensor ", t.name,
+            " overlaps the one before it (corrupt model file)");
+      previous_end = offset + t.nbytes;
       t.offset = data_start + offset;
       index.tensors.push_back(std::move(t));
     }
@@ -152,7 +181,7 @@ ModelFile read_model_file_bytes(const uint8_t* data, size_t size, const std::str
   model.meta = std::move(index.meta);
   for (auto& entry : index.tensors) {
     at::Tensor t = at::empty(entry.shape, at::TensorOptions().dtype(entry.dtype));
-    std::memcpy(t.data_ptr(), data + entry.offset, entry.nbytes);
+    if (entry.nbytes > 0) std::memcpy(t.data_ptr(), data + entry.offset, entry.nbytes);  // 0: no buffer
     model.tensors.emplace_back(std::move(entry.name), std::move(t));
   }
   return model;

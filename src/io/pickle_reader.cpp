@@ -75,6 +75,12 @@ PickleObject* PickleReader::make(Kind kind) {
   return &arena_.back();
 }
 
+void PickleReader::count_copies(size_t n) {
+  if (n > limits_.max_objects - copies_)
+    fail_at("more than " + std::to_string(limits_.max_objects) + " pickled references");
+  copies_ += n;
+}
+
 PickleObject* PickleReader::make_int(int64_t value) {
   PickleObject* o = make(Kind::Int);
   o->number = value;

@@ -59,6 +59,10 @@ class PickleReader {
   virtual void build(PickleObject* target, PickleObject* state) {}
 
   PickleObject* make(PickleObject::Kind kind);
+  // Charges `n` references copied out of an existing container (e.g. OrderedDict(list) called
+  // again and again on one memoized list) to the max_objects budget, so a few bytes of pickle
+  // cannot make quadratic numbers of them.
+  void count_copies(size_t n);
   const std::string& label() const { return label_; }
   [[noreturn]] void fail_at(const std::string& problem) const;
 
@@ -90,6 +94,7 @@ class PickleReader {
   std::vector<PickleObject*> stack_;
   std::vector<size_t> marks_;
   std::unordered_map<uint64_t, PickleObject*> memo_;
+  size_t copies_ = 0;
   bool stopped_ = false;
 };
 

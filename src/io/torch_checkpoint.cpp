@@ -99,6 +99,7 @@ class TorchUnpickler : public PickleReader {
       PickleObject* dict = make(Kind::Dict);
       if (a.empty()) return dict;
       if (a.size() != 1 || a[0]->kind != Kind::List) fail_at("OrderedDict(...) with odd arguments");
+      count_copies(2 * a[0]->items.size());
       for (PickleObject* pair : a[0]->items) {
         if (pair->kind != Kind::Tuple || pair->items.size() != 2)
           fail_at("OrderedDict(...) item is not a pair");
@@ -179,6 +180,13 @@ class TorchUnpickler : public PickleReader {
       if (offset >= storage_numel) fail_at("tensor view starts beyond its storage");
     }
     count_bytes(numel, data.element_size());
+    if (numel > storage_numel) {  // only overlapping strides get more elements than stored
+      uint64_t left = limits_.max_expanded_bytes - expanded_bytes_;
+      if (numel > left / data.element_size())
+        fail_at("broadcast tensor views expand to more than the limit of " +
+                std::to_string(limits_.max_expanded_bytes) + " bytes");
+      expanded_bytes_ += numel * data.element_size();
+    }
     PickleObject* tensor = make(Kind::Native);
     tensor->native_kind = kTensor;
     tensor->tensor = empty ? at::empty(size, data.options())
@@ -199,7 +207,7 @@ class TorchUnpickler : public PickleReader {
     std::string scratch;
     std::string_view bytes = zip_.read(*entry, limits_.max_tensor_bytes, scratch);
     at::Tensor t = at::empty({numel}, at::TensorOptions().dtype(dtype));
-    std::memcpy(t.data_ptr(), bytes.data(), bytes.size());
+    if (!bytes.empty()) std::memcpy(t.data_ptr(), bytes.data(), bytes.size());  // empty: no buffer
     if (dtype == at::kBool) {  // any byte but 0 or 1 is not a valid C++ bool
       auto* b = static_cast<uint8_t*>(t.data_ptr());
       for (int64_t i = 0; i < numel; ++i) b[i] = b[i] != 0;
@@ -212,6 +220,7 @@ class TorchUnpickler : public PickleReader {
   CheckpointLimits limits_;
   std::map<std::string, PickleObject*> storages_;
   uint64_t bytes_used_ = 0;
+  uint64_t expanded_bytes_ = 0;
   int depth_ = 0;
 };
 

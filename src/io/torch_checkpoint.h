@@ -21,6 +21,9 @@ struct CheckpointLimits {
   size_t max_memo = 1 << 20;
   size_t max_objects = size_t(8) << 20;     // pickled values (ints, strings, tuples, ...)
   size_t max_tensor_bytes = size_t(32) << 30;  // storages read plus tensors copied out of them
+  // Views holding more elements than their storage (stride-0 broadcasts, overlapping strides)
+  // are what lets a tiny file ask for huge tensors; their copies are limited separately.
+  size_t max_expanded_bytes = size_t(256) << 20;
 };
 
 // Reads the state_dict in `path`, in the file's key order. Tensors are contiguous CPU tensors of

@@ -110,7 +110,7 @@ void ZipArchive::read_central_directory(size_t max_entries) {
     if (loc.get<uint32_t>() == kZip64LocatorSig) {
       loc.skip(4);
       uint64_t end64 = loc.get<uint64_t>();
-      check(end64 <= size_ - kZip64EndSize, label_, ": corrupt zip (zip64 end record at ", end64,
+      check(size_ >= kZip64EndSize && end64 <= size_ - kZip64EndSize, label_, ": corrupt zip (zip64 end record at ", end64,
             " is outside the file)");
       Cursor z(data_ + end64, kZip64EndSize, label_, "zip64 end record");
       check(z.get<uint32_t>() == kZip64EndSig, label_, ": corrupt zip (bad zip64 end record)");
@@ -122,6 +122,10 @@ void ZipArchive::read_central_directory(size_t max_entries) {
   }
   check(count <= max_entries, label_, ": zip has ", count, " entries, more than the limit of ",
         max_entries);
+  // Each entry takes at least 46 bytes of the directory: a larger count is a lie, refused
+  // before anything is reserved for it.
+  check(count <= dir_size / kCentralHeaderSize, label_, ": corrupt zip (", count,
+        " entries in a central directory of ", dir_size, " bytes)");
   check(dir_offset <= size_ && dir_size <= size_ - dir_offset, label_,
         ": truncated zip (central directory at ", dir_offset, "+", dir_size, " of a ", size_,
         "-byte file)");

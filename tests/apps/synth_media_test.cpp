@@ -70,6 +70,17 @@ TEST_F(SynthCli, FolderKeepsNamesSkipsBadFilesAndFails) {
   EXPECT_NE(text.find("synthesized 2 file(s), 1 failed"), std::string::npos) << text;
 }
 
+TEST_F(SynthCli, SymlinkedFilesKeepTheirNameInsideTheOutputFolder) {
+  fs::create_directories(dir_ / "elsewhere");
+  io::write_image((dir_ / "elsewhere" / "real.png").string(), gradient(40, 32));
+  fs::create_symlink(dir_ / "elsewhere" / "real.png", dir_ / "in" / "sub" / "link.png");
+  ASSERT_EQ(run_cli((dir_ / "in").string() + " -o " + (dir_ / "out").string() + " --look none",
+                    dir_ / "log.txt"), 0);
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "sub" / "link.png"));
+  EXPECT_FALSE(fs::exists(dir_ / "out" / "real.png"));
+  EXPECT_FALSE(fs::exists(dir_ / "elsewhere" / "real.png.tmp"));
+}
+
 TEST_F(SynthCli, SingleFileMatchesTheLibrary) {
   Image photo = gradient(120, 80);
   io::write_image((dir_ / "in" / "p.png").string(), photo);

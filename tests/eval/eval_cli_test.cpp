@@ -73,6 +73,27 @@ TEST(EvalCli, WithoutStyleOnlyContentAndSpeed) {
   fs::remove_all(dir);
 }
 
+TEST(EvalCli, TheClassicalRendererIsABaselineRow) {
+  auto dir = temp_folder("cli_synth");
+  std::string m1 = write_tiny_model(dir, "tiny", 4);
+  std::string photos = write_pictures(dir / "photos", 2, 64, 48, false);
+  auto r = run_command(std::string(COMICGAN_CLI) + " eval -m " + m1 + " --compare synth:comic --photos " +
+                       photos + " -o " + (dir / "r").string() + " --size 32 --no-vgg --threads 1");
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::ifstream in(dir / "r" / "metrics.json");
+  auto j = nlohmann::json::parse(in);
+  ASSERT_EQ(j["models"].size(), 2u);
+  EXPECT_EQ(j["models"][1]["name"], "synth:comic");
+  double f1 = j["models"][1]["metrics"]["edge_f1"]["value"];
+  EXPECT_GT(f1, 0);  // ink lines follow the photo's edges
+  EXPECT_LE(f1, 1);
+  r = run_command(std::string(COMICGAN_CLI) + " eval -m synth:sketch --photos " + photos + " -o " +
+                  (dir / "r2").string() + " --size 32 --no-vgg --threads 1");
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("sketch"), std::string::npos) << r.output;
+  fs::remove_all(dir);
+}
+
 TEST(EvalCli, MissingArgumentsAndBadFoldersAreOneLineErrors) {
   auto r = run_command(std::string(COMICGAN_CLI) + " eval --photos /nonexistent");
   EXPECT_EQ(r.status, 1);

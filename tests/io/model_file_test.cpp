@@ -4,6 +4,8 @@
 #include <torch/torch.h>
 
 #include <filesystem>
+#include <cstring>
+#include <functional>
 
 #include "comicgan/error.h"
 
@@ -94,4 +96,86 @@ TEST(ModelFile, StoresUint8AndIndexesInPlace) {
   EXPECT_EQ(img.offset % 64, 0u);
   auto in_place = torch::from_blob(const_cast<uint8_t*>(data + img.offset), img.shape, torch::kUInt8);
   EXPECT_TRUE(torch::equal(in_place, m.tensors[0].second));
+}
+
+namespace {
+
+// A valid model file with its JSON header replaced by edit(header) (data and checksum kept):
+// what a hostile or damaged file could say about the same bytes.
+std::string with_header(const std::function<void(nlohmann::json&)>& edit,
+                        const std::string& raw_header = "") {
+  std::string file = io::model_file_bytes(sample());
+  uint64_t length = 0;
+  std::memcpy(&length, file.data() + 12, 8);
+  size_t data_start = (20 + length + 63) / 64 * 64;
+  nlohmann::json header = nlohmann::json::parse(file.substr(20, length));
+  edit(header);
+  std::string text = raw_header.empty() ? header.dump() : raw_header;
+  std::string out = file.substr(0, 12);
+  uint64_t new_length = text.size();
+  out.append(reinterpret_cast<const char*>(&new_length), 8);
+  out += text;
+  out.resize((out.size() + 63) / 64 * 64, '\0');
+  return out + file.substr(data_start);
+}
+
+std::string error_reading(const std::string& bytes) {
+  try {
+    io::read_model_file_bytes(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), "x.cgm");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+}  // namespace
+
+TEST(ModelFile, ReadsTensorsWithoutElements) {
+  io::ModelFile m = sample();
+  m.tensors.emplace_back("empty", torch::zeros({0, 4}));
+  std::string bytes = io::model_file_bytes(m);
+  io::ModelFile back =
+      io::read_model_file_bytes(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), "e.cgm");
+  ASSERT_EQ(back.tensors.size(), 4u);
+  EXPECT_EQ(back.tensors[3].second.sizes(), (std::vector<int64_t>{0, 4}));
+}
+
+TEST(ModelFile, UnchangedHeaderStillReads) {  // the helper below itself makes valid files
+  EXPECT_EQ(error_reading(with_header([](nlohmann::json&) {})), "(no error)");
+}
+
+TEST(ModelFile, RefusesSizesThatAreNotNonNegativeIntegers) {
+  for (const auto& change : std::vector<std::pair<std::string, nlohmann::json>>{
+           {"nbytes", 1e300}, {"offset", -64}, {"nbytes", "48"}, {"offset", 0.5}}) {
+    std::string message = error_reading(with_header([&](nlohmann::json& h) {
+      h["tensors"][0][change.first] = change.second;
+    }));
+    EXPECT_NE(message.find("is not a non-negative integer"), std::string::npos) << message;
+  }
+  std::string message = error_reading(with_header([](nlohmann::json& h) {
+    h["tensors"][0]["shape"] = {3, -4};
+  }));
+  EXPECT_NE(message.find("tensor dimension is not a non-negative integer"), std::string::npos)
+      << message;
+  message = error_reading(with_header([](nlohmann::json& h) { h["data_crc32"] = 1e30; }));
+  EXPECT_NE(message.find("data_crc32 is not a non-negative integer"), std::string::npos) << message;
+}
+
+TEST(ModelFile, RefusesTensorsSharingBytes) {
+  // 10000 entries over the same bytes would allocate 10000 times the file: refused.
+  std::string message = error_reading(with_header([](nlohmann::json& h) {
+    h["tensors"][1] = h["tensors"][0];
+    h["tensors"][1]["name"] = "copy";
+  }));
+  EXPECT_NE(message.find("tensor copy overlaps the one before it"), std::string::npos) << message;
+}
+
+TEST(ModelFile, RefusesAbsurdNestingAndDimensions) {
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  std::string message = error_reading(with_header([](nlohmann::json&) {}, "{\"x\":" + deep + "}"));
+  EXPECT_NE(message.find("nested deeper than"), std::string::npos) << message;
+  message = error_reading(with_header([](nlohmann::json& h) {
+    h["tensors"][0]["shape"] = std::vector<int>(100, 1);
+  }));
+  EXPECT_NE(message.find("impossible shape"), std::string::npos) << message;
 }

@@ -182,3 +182,20 @@ TEST(TorchCheckpoint, RefusesADeflatedEntryClaimingAnImpossibleSize) {
             std::string::npos)
       << message;
 }
+
+TEST(TorchCheckpoint, ReadsASmallBroadcastViewButRefusesAHugeOne) {
+  // A stride-0 view over one stored element: legit at 3 elements, 8 GiB at 2^31.
+  auto small = io::read_torch_checkpoint(fixture("broadcast_small.pt"));
+  ASSERT_EQ(small.size(), 1u);
+  EXPECT_TRUE(get(small, "w").equal(torch::full({3}, 2.5f)));
+  std::string message = error_of([] { io::read_torch_checkpoint(fixture("broadcast_huge.pt")); });
+  EXPECT_NE(message.find("broadcast tensor views expand to more than the limit"),
+            std::string::npos)
+      << message;
+}
+
+TEST(TorchCheckpoint, RefusesAPickleThatCopiesOneListOverAndOver) {
+  // 403 bytes that call OrderedDict(list of 100k pairs) 100 times: 20 M copied references.
+  std::string message = error_of([] { io::read_torch_checkpoint(fixture("ordered_dict_bomb.pt")); });
+  EXPECT_NE(message.find("pickled references"), std::string::npos) << message;
+}

@@ -1,0 +1,132 @@
+// `comicgan train` end to end on tiny folders (seconds): a corrupt style file is reported and
+// skipped, the run writes a model `comicgan stylize` uses, a resumed run (stopped at a smaller
+// --steps, then extended) ends with the weights of an uninterrupted run, flags are checked.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <torch/torch.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "io/image_io.h"
+#include "io/model_file.h"
+
+using namespace comicgan;
+namespace fs = std::filesystem;
+
+namespace {
+
+Image picture(int w, int h, int seed) {
+  Image img(w, h, 3);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      uint8_t* p = img.row(y) + x * 3;
+      p[0] = uint8_t((x * 7 + seed * 40) % 256);
+      p[1] = uint8_t((y * 5 + seed * 90) % 256);
+      p[2] = ((x + seed) / 8 + y / 8) % 2 ? 210 : 30;
+    }
+  return img;
+}
+
+int run(const std::string& args, const fs::path& log) {
+  std::string command = std::string(COMICGAN_CLI) + " " + args + " > " + log.string() + " 2>&1";
+  int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string text_of(const fs::path& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+class TrainCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("comicgan_train_cli_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_ / "photos" / "sub");
+    fs::create_directories(dir_ / "style");
+    for (int i = 0; i < 3; ++i) {
+      io::write_image((dir_ / "photos" / "sub" / ("p" + std::to_string(i) + ".png")).string(),
+                      picture(48, 40, i));
+      io::write_image((dir_ / "style" / ("s" + std::to_string(i) + ".png")).string(),
+                      picture(40, 48, i + 5));
+    }
+    std::ofstream(dir_ / "style" / "corrupt.png") << "\x89PNG\r\n\x1a\n truncated";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Tiny networks so a step takes milliseconds.
+  std::string train_args(const std::string& run_dir, int steps) const {
+    return "train --photos " + (dir_ / "photos").string() + " --style " +
+           (dir_ / "style").string() + " -o " + run_dir + " --image-size 32 --short-side 32" +
+           " --batch-size 2 --init-steps 2 --steps " + std::to_string(steps) +
+           " --generator-options '{\"width\":0.125}'" +
+           " --discriminator-options '{\"channels\":8,\"layers\":2}'" +
+           " --deterministic true --sample-every 3 --log-every 1 --loader-threads 0 --threads 1" +
+           " --name tiny";
+  }
+  fs::path dir_;
+};
+
+void expect_same_weights(const fs::path& a, const fs::path& b) {
+  auto fa = io::read_model_file(a.string()), fb = io::read_model_file(b.string());
+  ASSERT_EQ(fa.tensors.size(), fb.tensors.size());
+  for (size_t i = 0; i < fa.tensors.size(); ++i)
+    EXPECT_TRUE(torch::equal(fa.tensors[i].second, fb.tensors[i].second)) << fa.tensors[i].first;
+}
+
+}  // namespace
+
+TEST_F(TrainCli, TrainsSkipsCorruptFilesAndWritesAModelStylizeUses) {
+  auto run_dir = dir_ / "run";
+  ASSERT_EQ(run(train_args(run_dir.string(), 5), dir_ / "log.txt"), 0) << text_of(dir_ / "log.txt");
+  auto log = text_of(dir_ / "log.txt");
+  EXPECT_NE(log.find("corrupt.png"), std::string::npos) << log;
+  EXPECT_NE(log.find("finished at step 5/5"), std::string::npos) << log;
+  for (auto name : {"model.cgm", "discriminator.cgm", "metrics.jsonl", "config.json", "data.json",
+                    "summary.json", "loss_curve.png", "samples/step-00000003.png"})
+    EXPECT_TRUE(fs::exists(run_dir / name)) << name;
+  auto model = io::read_model_file((run_dir / "model.cgm").string());
+  EXPECT_EQ(model.meta.value("name", ""), "tiny");
+
+  ASSERT_EQ(run("stylize " + (dir_ / "photos" / "sub" / "p0.png").string() + " -o " +
+                    (dir_ / "out.png").string() + " --model " + (run_dir / "model.cgm").string(),
+                dir_ / "stylize.txt"),
+            0)
+      << text_of(dir_ / "stylize.txt");
+  auto out = io::read_image((dir_ / "out.png").string());
+  EXPECT_EQ(out.width, 48);
+  EXPECT_EQ(out.height, 40);
+}
+
+TEST_F(TrainCli, ResumeWithMoreStepsEqualsAnUninterruptedRun) {
+  ASSERT_EQ(run(train_args((dir_ / "whole").string(), 6), dir_ / "a.txt"), 0) << text_of(dir_ / "a.txt");
+  ASSERT_EQ(run(train_args((dir_ / "parts").string(), 4), dir_ / "b.txt"), 0) << text_of(dir_ / "b.txt");
+  // Only RUN_DIR and the new step count: the folders and config come from the run itself.
+  ASSERT_EQ(run("train -o " + (dir_ / "parts").string() + " --resume --steps 6 --threads 1",
+                dir_ / "c.txt"),
+            0)
+      << text_of(dir_ / "c.txt");
+  EXPECT_NE(text_of(dir_ / "c.txt").find("resumed from"), std::string::npos);
+  expect_same_weights(dir_ / "whole" / "model.cgm", dir_ / "parts" / "model.cgm");
+  expect_same_weights(dir_ / "whole" / "discriminator.cgm", dir_ / "parts" / "discriminator.cgm");
+}
+
+TEST_F(TrainCli, RefusesBadFlagsAndExistingRunsWithOneLine) {
+  auto log = dir_ / "log.txt";
+  EXPECT_NE(run(train_args((dir_ / "r").string(), 4) + " --g-lr abc", log), 0);
+  EXPECT_NE(text_of(log).find("--g-lr"), std::string::npos) << text_of(log);
+  auto odd_size = train_args((dir_ / "r").string(), 4);
+  odd_size.replace(odd_size.find("--image-size 32"), 15, "--image-size 30");
+  EXPECT_NE(run(odd_size, log), 0);
+  EXPECT_NE(text_of(log).find("image_size"), std::string::npos) << text_of(log);
+  EXPECT_NE(run("train -o " + (dir_ / "nothing").string() + " --resume", log), 0);
+  EXPECT_NE(text_of(log).find("no run to resume"), std::string::npos) << text_of(log);
+  ASSERT_EQ(run(train_args((dir_ / "r").string(), 3), log), 0) << text_of(log);
+  EXPECT_NE(run(train_args((dir_ / "r").string(), 3), log), 0);
+  EXPECT_NE(text_of(log).find("--resume"), std::string::npos) << text_of(log);
+}
