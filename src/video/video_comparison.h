@@ -1,7 +1,9 @@
-// `comicgan eval video IN OUT`: how faithful a stylized video is to its input in time (frame
-// count, every frame's timestamp, the span of the stream) and how much it flickers (the warping
-// error, see warping_error.h, of OUT with flow from IN; IN's own warping error is reported
-// beside it as the floor that flow errors and compression leave).
+// How faithful a stylized video is to its input in time, exactly (frame count, every frame's
+// own timestamp from the demuxer, the span of the stream), and how much it flickers (the warping
+// error, see warping_error.h, of OUT with the pipeline's own DIS flow from IN; IN's own warping
+// error beside it as the floor that flow errors and compression leave). `comicgan bench --video`
+// and the video tests use it; `comicgan eval video` (src/eval/video_metrics.h) is the
+// user-facing report, read through OpenCV.
 #pragma once
 
 #include <cmath>
@@ -32,7 +34,7 @@ struct VideoComparison {
 VideoComparison compare_videos(const std::string& input, const std::string& output,
                                Rational folder_fps = {25, 1});
 
-// The report `comicgan eval video` prints, several lines.
+// Several lines, for people.
 std::string format_comparison(const VideoComparison& comparison);
 
 }  // namespace comicgan::video

@@ -45,10 +45,9 @@ TEST(StylizeVideoCli, StylizesAClipAndEvalVideoAgreesOnTiming) {
 
   run = run_cli("eval video " + (dir / "in.mp4") + " " + (dir / "out.mp4"));
   ASSERT_EQ(run.status, 0) << run.output;
-  EXPECT_NE(run.output.find("frames:          16 in, 16 out (equal)"), std::string::npos) << run.output;
-  EXPECT_NE(run.output.find("(equal); start offset 0.000000 s\n"), std::string::npos) << run.output;
-  EXPECT_NE(run.output.find("out (equal)\nwarping error"), std::string::npos) << run.output;
-  EXPECT_NE(run.output.find("warping error:"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("frames: 16 in, 16 out"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("timing: equal"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("warping error"), std::string::npos) << run.output;
 }
 
 TEST(StylizeVideoCli, CorruptVideoIsOneLineErrorAndExitOne) {
