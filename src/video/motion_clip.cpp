@@ -63,15 +63,17 @@ Image motion_clip_frame(const std::vector<Image>& photos, const MotionClip& clip
   // Hand-held shake: a slow sway and a faster tremor (Hz), in output pixels, and a slight roll.
   const double t = double(index) * clip.frame_rate.den / clip.frame_rate.num;
   const double* p = shot.phase;
-  const double jx = clip.shake * (0.6 * std::sin(2 * kPi * 1.3 * t + p[0]) + 0.4 * std::sin(2 * kPi * 3.7 * t + p[1]));
-  const double jy = clip.shake * (0.6 * std::sin(2 * kPi * 1.1 * t + p[2]) + 0.4 * std::sin(2 * kPi * 2.9 * t + p[3]));
-  const double roll = 0.15 * kPi / 180 * std::sin(2 * kPi * 0.7 * t + p[4]);
+  auto wave = [t](double hertz, double phase) { return std::sin(2 * kPi * hertz * t + phase); };
+  const double jx = clip.shake * (0.6 * wave(1.3, p[0]) + 0.4 * wave(3.7, p[1]));
+  const double jy = clip.shake * (0.6 * wave(1.1, p[2]) + 0.4 * wave(2.9, p[3]));
+  const double roll = 0.15 * kPi / 180 * wave(0.7, p[4]);
 
   // Output pixel -> photo pixel: src = A * dst + b, A = rotation / k, centred on the view.
   const double cx = (W - 1) / 2 + ox + jx / k, cy = (H - 1) / 2 + oy + jy / k;
   const double a = std::cos(roll) / k, b = std::sin(roll) / k;
   const double dx = (w - 1) / 2, dy = (h - 1) / 2;
-  cv::Mat m = (cv::Mat_<double>(2, 3) << a, -b, cx - (a * dx - b * dy), b, a, cy - (b * dx + a * dy));
+  cv::Mat m = (cv::Mat_<double>(2, 3) << a, -b, cx - (a * dx - b * dy),  //
+               b, a, cy - (b * dx + a * dy));
   Image frame(clip.width, clip.height, 3);
   cv::Mat out = io::rgb_mat_view(frame);
   cv::warpAffine(io::rgb_mat_view(const_cast<Image&>(photo)), out, m, out.size(),
