@@ -14,6 +14,7 @@
 #include "models/model_store.h"
 #ifdef COMICGAN_WITH_MEDIA
 #include "infer/stylizer.h"
+#include "video/motion_clip.h"
 #include "video/video_bench.h"
 #endif
 
@@ -25,7 +26,8 @@ struct BenchArgs {
                      precision = "fp32";
   bool json = false, no_reference = false, per_convolution = false, video = false;
   double min_seconds = 2.0;
-  std::string write_model;
+  std::string write_model, write_motion_clip;
+  std::vector<std::string> photos;
   int video_frames = 48;
   RuntimeFlags runtime;
 };
@@ -117,6 +119,12 @@ Command bench_command(
       app.add_option("--video-frames", a->video_frames, "frames of the synthetic clip per --video row")
           ->check(CLI::Range(2, 100000))
           ->capture_default_str();
+      app.add_option("--write-motion-clip", a->write_motion_clip,
+                     "only write a clip of --video-frames frames at the first --sizes (default "
+                     "640x360) filmed over --photos: a slow pan and zoom with hand-held shake per "
+                     "photo, a cut between photos (real imagery with camera motion, for measuring "
+                     "flicker with `comicgan stylize` and `comicgan eval video`)");
+      app.add_option("--photos", a->photos, "the photos --write-motion-clip films, in order");
 #endif
       add_runtime_flags(app, a->runtime);
       CLI::Option* sizes_option = app.get_option("--sizes");
@@ -134,7 +142,21 @@ Command bench_command(
           std::cout << "wrote " << a->write_model << "\n";
           return 0;
         }
-        if (a->video && sizes_option->count() == 0) a->sizes = "640x360,1280x720";
+        if ((a->video || !a->write_motion_clip.empty()) && sizes_option->count() == 0)
+          a->sizes = "640x360,1280x720";
+#ifdef COMICGAN_WITH_MEDIA
+        if (!a->write_motion_clip.empty()) {
+          check(!a->photos.empty(), "--write-motion-clip needs --photos");
+          video::MotionClip clip;
+          auto [width, height] = parse_sizes(a->sizes).front();
+          clip.width = int(width);
+          clip.height = int(height);
+          clip.frames = a->video_frames;
+          video::write_motion_clip(a->write_motion_clip, a->photos, clip);
+          std::cout << "wrote " << a->write_motion_clip << "\n";
+          return 0;
+        }
+#endif
         check(a->runtime.device == "cpu", "bench measures the CPU; --device ", a->runtime.device,
               " is not supported here");
         infer::BenchOptions options;

@@ -6,6 +6,7 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
+#include <algorithm>
 #include <filesystem>
 
 namespace comicgan::video {
@@ -218,7 +219,16 @@ void MediaWriter::drain_video(const AVFrame* frame) {
       durations_.erase(it);
     }
     packet->stream_index = video_out_->index;
+    const int64_t end = packet->duration > 0 && packet->pts != AV_NOPTS_VALUE
+                            ? packet->pts + packet->duration : AV_NOPTS_VALUE;
     av_packet_rescale_ts(packet.get(), encoder_->time_base, video_out_->time_base);
+    // Into a coarser time base (GIF's 1/100 s, Matroska's 1 ms) the end is rounded, not the
+    // duration: a rounded duration would put the last frame's end up to a tick off.
+    if (end != AV_NOPTS_VALUE) {
+      packet->duration = av_rescale_q(end, encoder_->time_base, video_out_->time_base) - packet->pts;
+      last_pts_ = packet->pts;
+      last_end_ = packet->pts + packet->duration;
+    }
     mux(packet.get());
   }
 }
@@ -251,6 +261,13 @@ void MediaWriter::finish(bool complete) {
   if (finished_) return;
   finished_ = true;
   drain_video(nullptr);
+  // A GIF frame's delay is only known when the next frame comes; FFmpeg gives the last frame the
+  // delay of the one before unless told, which would make the GIF run longer or shorter than
+  // the input (up to a whole frame period with variable frame rate).
+  if (last_end_ >= 0 && std::string(out_->oformat->name) == "gif")
+    check_av(av_opt_set_int(out_->priv_data, "final_delay",
+                            std::clamp<int64_t>(last_end_ - last_pts_, 0, 65535), 0),
+             label_, ": cannot set the last frame's delay");
   for (auto& [index, copy] : copied_)
     if (copy.transcoder) copy.transcoder->push(nullptr, [this](AVPacket* p) { mux(p); });
   check_av(av_write_trailer(out_.get()), label_, ": cannot finish the file (disk full?)");

@@ -54,6 +54,7 @@ class MediaWriter : public FrameSink {
   SwsContext* sws_ = nullptr;
   FramePtr frame_;
   std::map<int64_t, int64_t> durations_;  // pts -> duration of frames in the encoder
+  int64_t last_pts_ = 0, last_end_ = -1;  // the last video packet muxed (stream time base)
   struct CopiedStream {
     AVRational in_time_base{0, 1};
     AVStream* out = nullptr;                     // when copied

@@ -1,6 +1,5 @@
 // The CLI end to end: `comicgan stylize clip.mp4 -o out.mp4 ...` dispatches to the video
 // pipeline, prints progress, and `comicgan eval video` reports timing agreement and flicker.
-#include <cstdio>
 #include <fstream>
 
 #include "video_test_support.h"
@@ -8,28 +7,6 @@
 using namespace comicgan;
 using namespace comicgan::video;
 using namespace comicgan::video::testing;
-
-namespace {
-
-struct CliRun {
-  int status;
-  std::string output;  // stdout and stderr together
-};
-
-CliRun run_cli(const std::string& args) {
-  std::string command = std::string(COMICGAN_CLI) + " " + args + " 2>&1";
-  CliRun run{-1, ""};
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return run;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) run.output.append(buffer, n);
-  int status = pclose(pipe);
-  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
-}
-
-}  // namespace
 
 TEST(StylizeVideoCli, StylizesAClipAndEvalVideoAgreesOnTiming) {
   ScratchDir dir;

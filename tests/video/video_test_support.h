@@ -8,8 +8,10 @@ extern "C" {
 
 #include <gtest/gtest.h>
 #include <torch/torch.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -128,6 +130,25 @@ inline double mean_abs_diff(const Image& a, const Image& b) {
   double sum = 0;
   for (size_t i = 0; i < a.pixels.size(); ++i) sum += std::abs(int(a.pixels[i]) - int(b.pixels[i]));
   return sum / double(a.pixels.size());
+}
+
+struct CliRun {
+  int status;
+  std::string output;  // stdout and stderr together
+};
+
+// Runs the comicgan binary with `args` (a shell command line).
+inline CliRun run_cli(const std::string& args) {
+  std::string command = std::string(COMICGAN_CLI) + " " + args + " 2>&1";
+  CliRun run{-1, ""};
+  FILE* pipe = popen(command.c_str(), "r");
+  if (!pipe) return run;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) run.output.append(buffer, n);
+  int status = pclose(pipe);
+  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
 }
 
 }  // namespace comicgan::video::testing
