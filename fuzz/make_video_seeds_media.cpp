@@ -1,6 +1,8 @@
 // Writes the video fuzz target's seeds (tests/fixtures/fuzz-seeds/video/) with the project's own
 // synthetic clip writer: one tiny clip (64x48, 4 frames) per container and codec the reader
-// meets in practice, with and without audio, one rotated, one with subtitles.
+// meets in practice, with and without audio, one rotated, one with subtitles. 30000/1001 fps
+// except in AVI, which has no timestamps: there a 1/30000 time base would become 1001 frame
+// slots a frame, all but one empty.
 //   ninja -C build-fuzz make_video_seeds && build-fuzz/fuzz/make_video_seeds tests/fixtures/fuzz-seeds/video
 #include <cstdio>
 #include <string>
@@ -42,6 +44,10 @@ int main(int argc, char** argv) {
       clip.subtitles = s.subtitles;
       clip.rotation = s.rotation;
       clip.speed = 3.0;
+      if (std::string(s.name).find(".avi") != std::string::npos) {
+        clip.time_base = {1, 30};
+        clip.frame_rate = {30, 1};
+      }
       comicgan::video::write_synthetic_clip(dir + "/" + s.name, clip);
       std::printf("%s\n", s.name);
     }

@@ -123,8 +123,10 @@ void MediaReader::open(const VideoLimits& limits) {
     raw->flags |= AVFMT_FLAG_CUSTOM_IO;
     raw->io_open = refuse_nested_open;
   }
-  // On failure FFmpeg frees the context (not the custom AVIOContext, which memory_ owns).
-  int ret = avformat_open_input(&raw, memory_ ? "" : path.c_str(), nullptr, nullptr);
+  // On failure FFmpeg frees the context (not the custom AVIOContext, which memory_ owns). For
+  // bytes in memory the label only names the input (and what relative references resolve
+  // against, which refuse_nested_open then refuses).
+  int ret = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
   if (ret == AVERROR(ENOENT)) fail(path, ": no such file");
   check_av(ret, path, ": not a video file FFmpeg can read");
   format_.reset(raw);
@@ -252,9 +254,11 @@ bool MediaReader::receive(VideoFrame& frame) {
     duration = av_rescale_q(1, AVRational{info_.frame_rate.den, info_.frame_rate.num},
                             AVRational{info_.time_base.num, info_.time_base.den});
   frame.pts = pts == AV_NOPTS_VALUE ? next_pts_ : pts;
-  frame.duration = duration;
+  frame.duration = std::max<int64_t>(duration, 0);
+  // Timestamps come from the file: near INT64_MAX the next one would overflow.
+  check(!__builtin_add_overflow(frame.pts, frame.duration, &next_pts_), path_,
+        ": timestamps out of range at frame ", next_index_);
   frame.index = next_index_++;
-  next_pts_ = frame.pts + duration;
   av_frame_unref(decoded_.get());
   return true;
 }
