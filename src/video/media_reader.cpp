@@ -10,6 +10,7 @@ extern "C" {
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <opencv2/core.hpp>
 
 #include "io/image_mat.h"
@@ -46,7 +47,10 @@ int refuse_nested_open(AVFormatContext*, AVIOContext**, const char*, int, AVDict
 // Decoder options bounding the pictures a decoder may allocate (libavcodec refuses larger ones).
 AVDictionary* decoder_limits(const VideoLimits& limits) {
   AVDictionary* options = nullptr;
-  av_dict_set_int(&options, "max_pixels", limits.max_pixels, 0);
+  // libavcodec's option is an int in [0, INT_MAX]; a larger --max-pixels must not make every
+  // video fail to open (the header check above it still applies the whole limit).
+  av_dict_set_int(&options, "max_pixels",
+                  std::clamp<int64_t>(limits.max_pixels, 1, std::numeric_limits<int>::max()), 0);
   return options;
 }
 

@@ -143,6 +143,9 @@ TEST(MediaReaderMemory, FramesOverThePixelLimitAreRefusedBeforeDecoding) {
   EXPECT_NE(error_reading(bytes, limits).find("exceed the limit"), std::string::npos);
   limits.max_side = 64;
   EXPECT_EQ(error_reading(bytes, limits), "");
+  limits = {};
+  limits.max_pixels = int64_t(1) << 40;  // --max-pixels beyond libavcodec's int option
+  EXPECT_EQ(error_reading(bytes, limits), "");
 }
 
 // A raw H.264 stream whose second half is coded at another size: the first frames tell the
