@@ -48,7 +48,7 @@ int refuse_nested_open(AVFormatContext*, AVIOContext**, const char*, int, AVDict
 AVDictionary* decoder_limits(const VideoLimits& limits) {
   AVDictionary* options = nullptr;
   // libavcodec's option is an int in [0, INT_MAX]; a larger --max-pixels must not make every
-  // video fail to open (the header check above it still applies the whole limit).
+  // video fail to open (the stream-header check in open() still applies the whole limit).
   av_dict_set_int(&options, "max_pixels",
                   std::clamp<int64_t>(limits.max_pixels, 1, std::numeric_limits<int>::max()), 0);
   return options;
