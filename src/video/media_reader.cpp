@@ -6,8 +6,11 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
+#include <limits>
 #include <opencv2/core.hpp>
 
 #include "io/image_mat.h"
@@ -36,17 +39,107 @@ double tagged_duration(const AVStream* stream) {
   return h * 3600.0 + m * 60.0 + s;
 }
 
+// A file in memory must not reach out for other files (playlists, references): refused.
+int refuse_nested_open(AVFormatContext*, AVIOContext**, const char*, int, AVDictionary**) {
+  return AVERROR(EPERM);
+}
+
+// Decoder options bounding the pictures a decoder may allocate (libavcodec refuses larger ones).
+AVDictionary* decoder_limits(const VideoLimits& limits) {
+  AVDictionary* options = nullptr;
+  // libavcodec's option is an int in [0, INT_MAX]; a larger --max-pixels must not make every
+  // video fail to open (the stream-header check in open() still applies the whole limit).
+  av_dict_set_int(&options, "max_pixels",
+                  std::clamp<int64_t>(limits.max_pixels, 1, std::numeric_limits<int>::max()), 0);
+  return options;
+}
+
 }  // namespace
+
+// The reading end of a custom AVIOContext over bytes in memory.
+struct MediaReader::MemoryInput {
+  const uint8_t* data;
+  size_t size;
+  size_t pos = 0;
+  AVIOContext* avio = nullptr;
+
+  MemoryInput(const uint8_t* bytes, size_t n) : data(bytes), size(n) {
+    constexpr int kBufferSize = 32 * 1024;
+    auto* buffer = static_cast<unsigned char*>(av_malloc(kBufferSize));
+    check(buffer != nullptr, "out of memory opening a video in memory");
+    avio = avio_alloc_context(buffer, kBufferSize, 0, this, &read, nullptr, &seek);
+    if (!avio) av_free(buffer);
+    check(avio != nullptr, "out of memory opening a video in memory");
+  }
+  ~MemoryInput() {
+    av_freep(&avio->buffer);  // FFmpeg may have replaced the buffer given above
+    avio_context_free(&avio);
+  }
+
+  static int read(void* opaque, uint8_t* out, int wanted) {
+    auto* self = static_cast<MemoryInput*>(opaque);
+    size_t n = std::min(size_t(std::max(wanted, 0)), self->size - self->pos);
+    if (n == 0) return AVERROR_EOF;
+    std::memcpy(out, self->data + self->pos, n);
+    self->pos += n;
+    return int(n);
+  }
+  static int64_t seek(void* opaque, int64_t offset, int whence) {
+    auto* self = static_cast<MemoryInput*>(opaque);
+    const auto size = int64_t(self->size);
+    int64_t base = 0;
+    switch (whence & ~AVSEEK_FORCE) {
+      case AVSEEK_SIZE: return size;
+      case SEEK_SET: base = 0; break;
+      case SEEK_CUR: base = int64_t(self->pos); break;
+      case SEEK_END: base = size; break;
+      default: return AVERROR(EINVAL);
+    }
+    // Compared without overflow: offsets come from the file.
+    if (offset < -base || offset > size - base) return AVERROR(EINVAL);
+    self->pos = size_t(base + offset);
+    return base + offset;
+  }
+};
 
 MediaReader::MediaReader(const std::string& path, const VideoLimits& limits)
     : path_(path), packet_(make_packet()), decoded_(make_frame()) {
+  open(limits);
+}
+
+MediaReader::MediaReader(const uint8_t* data, size_t size, const std::string& label,
+                         const VideoLimits& limits)
+    : path_(label),
+      memory_(std::make_unique<MemoryInput>(data, size)),
+      packet_(make_packet()),
+      decoded_(make_frame()) {
+  open(limits);
+}
+
+void MediaReader::open(const VideoLimits& limits) {
   quiet_ffmpeg_log();
+  const std::string& path = path_;
   AVFormatContext* raw = nullptr;
+  if (memory_) {
+    raw = avformat_alloc_context();
+    check(raw != nullptr, "out of memory opening ", path);
+    raw->pb = memory_->avio;
+    raw->flags |= AVFMT_FLAG_CUSTOM_IO;
+    raw->io_open = refuse_nested_open;
+  }
+  // On failure FFmpeg frees the context (not the custom AVIOContext, which memory_ owns). For
+  // bytes in memory the label only names the input (and what relative references resolve
+  // against, which refuse_nested_open then refuses).
   int ret = avformat_open_input(&raw, path.c_str(), nullptr, nullptr);
   if (ret == AVERROR(ENOENT)) fail(path, ": no such file");
   check_av(ret, path, ": not a video file FFmpeg can read");
   format_.reset(raw);
-  check_av(avformat_find_stream_info(raw, nullptr), path, ": cannot read the stream layout");
+  // The probe decodes a few frames of every stream: it gets the same picture-size limit.
+  std::vector<AVDictionary*> probe_options(raw->nb_streams);
+  for (auto& options : probe_options) options = decoder_limits(limits);
+  ret = avformat_find_stream_info(raw, probe_options.data());
+  for (auto& options : probe_options) av_dict_free(&options);
+  check_av(ret, path, ": cannot read the stream layout");
 
   const AVCodec* codec = nullptr;
   video_index_ = av_find_best_stream(raw, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
@@ -76,8 +169,10 @@ MediaReader::MediaReader(const std::string& path, const VideoLimits& limits)
   decoder_->thread_count = 2;
   // Refuse damaged data instead of showing concealed garbage.
   decoder_->err_recognition |= AV_EF_EXPLODE | AV_EF_CRCCHECK;
-  check_av(avcodec_open2(decoder_.get(), codec, nullptr), path, ": cannot open the ",
-           codec->name, " decoder");
+  AVDictionary* options = decoder_limits(limits);
+  ret = avcodec_open2(decoder_.get(), codec, &options);
+  av_dict_free(&options);
+  check_av(ret, path, ": cannot open the ", codec->name, " decoder");
 
   info_.rotation = rotation_of(stream);
   bool quarter_turn = info_.rotation == 90 || info_.rotation == 270;
@@ -163,15 +258,24 @@ bool MediaReader::receive(VideoFrame& frame) {
     duration = av_rescale_q(1, AVRational{info_.frame_rate.den, info_.frame_rate.num},
                             AVRational{info_.time_base.num, info_.time_base.den});
   frame.pts = pts == AV_NOPTS_VALUE ? next_pts_ : pts;
-  frame.duration = duration;
+  frame.duration = std::max<int64_t>(duration, 0);
+  // Timestamps come from the file: near INT64_MAX the next one would overflow.
+  check(!__builtin_add_overflow(frame.pts, frame.duration, &next_pts_), path_,
+        ": timestamps out of range at frame ", next_index_);
   frame.index = next_index_++;
-  next_pts_ = frame.pts + duration;
   av_frame_unref(decoded_.get());
   return true;
 }
 
 void MediaReader::convert(const AVFrame* decoded, VideoFrame& frame) {
   const int w = decoded->width, h = decoded->height;
+  // Stored size = upright size, turned back by the rotation.
+  const bool quarter_turn = info_.rotation == 90 || info_.rotation == 270;
+  const int stored_w = quarter_turn ? info_.height : info_.width;
+  const int stored_h = quarter_turn ? info_.width : info_.height;
+  check(w == stored_w && h == stored_h, path_, ": frame ", next_index_, " is ", w, "x", h,
+        " but the video stream is ", stored_w, "x", stored_h,
+        " (a video that changes frame size is not supported)");
   sws_ = sws_getCachedContext(sws_, w, h, AVPixelFormat(decoded->format), w, h, AV_PIX_FMT_RGB24,
                               SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr,
                               nullptr, nullptr);

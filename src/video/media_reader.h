@@ -2,7 +2,9 @@
 // RGB frames carrying their own timestamps, and the packets of every other stream (audio,
 // subtitles) handed over untouched so a writer can copy them. Damaged input is refused rather
 // than concealed: a decoder error, a corrupt frame or a file that ends before the frames its
-// index lists all throw comicgan::Error naming the file.
+// index lists all throw comicgan::Error naming the file. The file is untrusted input: frame sizes
+// are checked against VideoLimits before any decoder (the stream probe's included) allocates a
+// picture, and every frame must keep the size the stream declared.
 #pragma once
 
 #include <memory>
@@ -22,6 +24,12 @@ struct VideoLimits {
 class MediaReader : public FrameSource {
  public:
   explicit MediaReader(const std::string& path, const VideoLimits& limits = {});
+  // The same reader over a whole file already in memory (the fuzz target, tests): FFmpeg reads
+  // it through a custom AVIOContext, and demuxers that would open further files or URLs (HLS
+  // playlists, concat lists, MOV references) are refused. The bytes are not copied: they must
+  // outlive the reader. `label` names the input in error messages.
+  MediaReader(const uint8_t* data, size_t size, const std::string& label,
+              const VideoLimits& limits = {});
   ~MediaReader() override;
 
   const VideoInfo& info() const override { return info_; }
@@ -36,10 +44,13 @@ class MediaReader : public FrameSource {
   std::vector<PacketPtr> take_other_packets();
 
  private:
+  struct MemoryInput;
+  void open(const VideoLimits& limits);
   bool receive(VideoFrame& frame);
   void convert(const AVFrame* decoded, VideoFrame& frame);
 
   std::string path_;
+  std::unique_ptr<MemoryInput> memory_;  // before format_: freed after FFmpeg closes the input
   InputContext format_;
   CodecContext decoder_;
   int video_index_ = -1;
