@@ -84,12 +84,7 @@ void AudioTranscoder::push(const AVPacket* packet, const std::function<void(AVPa
     int capacity = swr_get_out_samples(swr_, decoded_->nb_samples);
     check_av(av_audio_fifo_realloc(fifo_, av_audio_fifo_size(fifo_) + capacity), label_,
              ": out of memory for audio samples");
-    FramePtr converted = make_frame();
-    converted->format = encoder_->sample_fmt;
-    converted->sample_rate = encoder_->sample_rate;
-    av_channel_layout_copy(&converted->ch_layout, &encoder_->ch_layout);
-    converted->nb_samples = capacity;
-    check_av(av_frame_get_buffer(converted.get(), 0), label_, ": out of memory for audio");
+    FramePtr converted = encoder_frame(capacity);
     int got = check_av(swr_convert(swr_, converted->data, capacity,
                                    const_cast<const uint8_t**>(decoded_->extended_data),
                                    decoded_->nb_samples),
@@ -101,16 +96,21 @@ void AudioTranscoder::push(const AVPacket* packet, const std::function<void(AVPa
   if (packet == nullptr) drain_encoder(nullptr, emit);
 }
 
+FramePtr AudioTranscoder::encoder_frame(int samples) const {
+  FramePtr frame = make_frame();
+  frame->format = encoder_->sample_fmt;
+  frame->sample_rate = encoder_->sample_rate;
+  av_channel_layout_copy(&frame->ch_layout, &encoder_->ch_layout);
+  frame->nb_samples = samples;
+  check_av(av_frame_get_buffer(frame.get(), 0), label_, ": out of memory for audio");
+  return frame;
+}
+
 void AudioTranscoder::encode_from_fifo(bool flush, const std::function<void(AVPacket*)>& emit) {
   const int frame_size = encoder_->frame_size > 0 ? encoder_->frame_size : 1024;
   while (av_audio_fifo_size(fifo_) >= frame_size || (flush && av_audio_fifo_size(fifo_) > 0)) {
     int n = std::min(frame_size, av_audio_fifo_size(fifo_));
-    FramePtr frame = make_frame();
-    frame->format = encoder_->sample_fmt;
-    frame->sample_rate = encoder_->sample_rate;
-    av_channel_layout_copy(&frame->ch_layout, &encoder_->ch_layout);
-    frame->nb_samples = n;
-    check_av(av_frame_get_buffer(frame.get(), 0), label_, ": out of memory for audio");
+    FramePtr frame = encoder_frame(n);
     av_audio_fifo_read(fifo_, reinterpret_cast<void**>(frame->data), n);
     frame->pts = next_pts_;
     next_pts_ += n;

@@ -31,6 +31,8 @@ class AudioTranscoder {
   void push(const AVPacket* packet, const std::function<void(AVPacket*)>& emit);
 
  private:
+  // An empty frame in the encoder's sample format, rate and layout, with room for `samples`.
+  FramePtr encoder_frame(int samples) const;
   void encode_from_fifo(bool flush, const std::function<void(AVPacket*)>& emit);
   void drain_encoder(const AVFrame* frame, const std::function<void(AVPacket*)>& emit);
 

@@ -10,9 +10,9 @@
 #include <optional>
 #include <thread>
 
+#include "infer/bounded_queue.h"
 #include "infer/stylizer.h"
 #include "io/atomic_file.h"
-#include "video/bounded_queue.h"
 #include "video/frame_folder.h"
 #include "video/sigint_guard.h"
 
@@ -116,9 +116,9 @@ StylizeVideoReport stylize_video(const StylizeVideoJob& job, const BatchStylizer
   };
 
   const size_t depth = size_t(2 * job.batch);
-  BoundedQueue<DecodedFrame> decoded(depth);
-  BoundedQueue<VideoFrame> styled(depth);
-  BoundedQueue<PacketPtr> packets(1 << 20);  // bounded in practice by `decoded`
+  infer::BoundedQueue<DecodedFrame> decoded(depth);
+  infer::BoundedQueue<VideoFrame> styled(depth);
+  infer::BoundedQueue<PacketPtr> packets(1 << 20);  // bounded in practice by `decoded`
   Failure failure;
   std::atomic<bool> stopped{false};
   auto start = std::chrono::steady_clock::now();

@@ -82,11 +82,8 @@ TEST(MotionClip, FlowConsistencyLowersFlickerOnRealImagery) {
   write_motion_clip(dir / "clip.mp4", {kPhoto}, clip);
   double error[2];
   for (bool consistency : {false, true}) {
-    StylizeVideoJob job;
-    job.input = dir / "clip.mp4";
-    job.output = dir / (consistency ? "flow.mp4" : "off.mp4");
+    auto job = job_for(dir / "clip.mp4", dir / (consistency ? "flow.mp4" : "off.mp4"));
     job.consistency = consistency;
-    job.handle_sigint = false;
     stylize_video(job, tiny_stylizer());
     error[consistency] = compare_videos(job.input, job.output).output_error.mean;
   }

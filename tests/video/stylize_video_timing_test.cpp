@@ -13,14 +13,6 @@ using namespace comicgan::video::testing;
 
 namespace {
 
-StylizeVideoJob job_for(const std::string& in, const std::string& out) {
-  StylizeVideoJob job;
-  job.input = in;
-  job.output = out;
-  job.handle_sigint = false;
-  return job;
-}
-
 // `exact`: every timestamp equal as a rational number (MP4). Otherwise (Matroska, WebM, which
 // shift all streams so none starts below zero) equal from the first frame on, to the container's
 // 1 ms precision.

@@ -51,11 +51,8 @@ TEST(TemporalConsistency, FlowBlendingLowersWarpingErrorOfStylizedFrames) {
   write_synthetic_clip(dir / "in.mp4", clip);
   double error[2];
   for (bool consistency : {false, true}) {
-    StylizeVideoJob job;
-    job.input = dir / "in.mp4";
-    job.output = dir / (consistency ? "flow.mp4" : "off.mp4");
+    auto job = job_for(dir / "in.mp4", dir / (consistency ? "flow.mp4" : "off.mp4"));
     job.consistency = consistency;
-    job.handle_sigint = false;
     stylize_video(job, tiny_stylizer());
     auto c = compare_videos(job.input, job.output);
     EXPECT_EQ(c.output_error.scene_cuts, 1);

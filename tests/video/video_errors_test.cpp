@@ -12,12 +12,8 @@ using namespace comicgan::video::testing;
 namespace {
 
 std::string error_of(const std::string& in, const std::string& out) {
-  StylizeVideoJob job;
-  job.input = in;
-  job.output = out;
-  job.handle_sigint = false;
   try {
-    stylize_video(job, identity_stylizer());
+    stylize_video(job_for(in, out), identity_stylizer());
   } catch (const Error& e) {
     return e.what();
   }
@@ -125,10 +121,7 @@ TEST(VideoErrors, InterruptedRunLeavesAPlayableFileWithTheFramesDone) {
   clip.frames = 30;
   write_synthetic_clip(dir / "in.mp4", clip);
   std::atomic<bool> cancel{false};
-  StylizeVideoJob job;
-  job.input = dir / "in.mp4";
-  job.output = dir / "out.mp4";
-  job.handle_sigint = false;
+  auto job = job_for(dir / "in.mp4", dir / "out.mp4");
   job.cancel = &cancel;
   job.batch = 4;
   auto report = stylize_video(job, tiny_stylizer(), {}, [&](const VideoProgress& p) {

@@ -61,6 +61,15 @@ inline SyntheticClip small_clip(int frames) {
   return clip;
 }
 
+// A job from `in` to `out` that leaves SIGINT alone (tests set the rest).
+inline StylizeVideoJob job_for(const std::string& in, const std::string& out) {
+  StylizeVideoJob job;
+  job.input = in;
+  job.output = out;
+  job.handle_sigint = false;
+  return job;
+}
+
 inline BatchStylizer tiny_stylizer() {
   torch::manual_seed(7);
   auto stylizer = std::make_shared<infer::Stylizer>(
