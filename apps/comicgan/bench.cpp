@@ -133,12 +133,11 @@ Command bench_command(
         if (!a->write_model.empty()) {
           torch::manual_seed(0);
           auto g = models::make_generator(a->architecture);
-          io::ModelFile file;
-          file.meta = {{"architecture", a->architecture}, {"options", g->options()},
-                       {"name", "random-" + a->architecture},
-                       {"provenance", {{"source", "comicgan bench --write-random-model (random weights, seed 0)"}}}};
-          file.tensors = models::state_dict(*g);
-          io::write_model_file(a->write_model, file);
+          io::write_model_file(
+              a->write_model,
+              models::generator_model_file(
+                  a->architecture, *g, "random-" + a->architecture,
+                  {{"source", "comicgan bench --write-random-model (random weights, seed 0)"}}));
           std::cout << "wrote " << a->write_model << "\n";
           return 0;
         }

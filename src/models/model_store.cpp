@@ -62,6 +62,17 @@ double animegan2_width(const io::NamedTensors& tensors) {
 }
 }  // namespace
 
+io::ModelFile generator_model_file(const std::string& architecture, const Generator& generator,
+                                   const std::string& name, const nlohmann::json& provenance) {
+  io::ModelFile file;
+  file.meta = {{"architecture", architecture},
+               {"options", generator.options()},
+               {"name", name},
+               {"provenance", provenance}};
+  file.tensors = state_dict(generator);
+  return file;
+}
+
 io::ModelFile import_animegan2(const std::string& checkpoint_path, const AnimeGAN2Import& options) {
   io::ModelFile file;
   file.tensors = io::read_torch_checkpoint(checkpoint_path);

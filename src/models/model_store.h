@@ -33,6 +33,11 @@ std::string default_model_name();
 LoadedModel load_model(const std::string& path_or_name);
 LoadedModel load_model(const io::ModelFile& file, const std::string& source);
 
+// The model file of a generator built by make_generator(architecture, ...): its options and
+// weights, the style name and where it came from — what load_model reads back.
+io::ModelFile generator_model_file(const std::string& architecture, const Generator& generator,
+                                   const std::string& name, const nlohmann::json& provenance);
+
 struct AnimeGAN2Import {
   bool align_corners = true;
   std::string name;  // defaults to the checkpoint's file stem

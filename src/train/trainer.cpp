@@ -12,6 +12,7 @@
 #include "io/model_file.h"
 #include "models/discriminator.h"
 #include "models/generator.h"
+#include "models/model_store.h"
 #include "models/vgg.h"
 #include "train/checkpoint.h"
 #include "train/ema.h"
@@ -245,14 +246,9 @@ struct Trainer::Impl {
   }
 
   void write_models(TrainSummary& summary) {
-    io::ModelFile model;
-    model.meta = {{"architecture", config.arch},
-                  {"options", ema->options()},
-                  {"name", config.name},
-                  {"provenance", provenance()}};
-    model.tensors = models::state_dict(*ema);
     summary.model_path = (fs::path(run_dir) / "model.cgm").string();
-    io::write_model_file(summary.model_path, model);
+    io::write_model_file(summary.model_path,
+                         models::generator_model_file(config.arch, *ema, config.name, provenance()));
 
     io::ModelFile disc;
     disc.meta = {{"kind", "discriminator"},
