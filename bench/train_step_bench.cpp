@@ -1,7 +1,7 @@
 // Training-step throughput of comicgan's trainer (G + D + VGG forward/backward, Adam on both) at
 // a given size and batch, on random data, for bench/RESULTS.md. Compare with
 // bench/train_step_pytorch.py (the same step in PyTorch) via bench/run_train_step.sh.
-//   build-bench/bench/train_step_bench [size=256] [batch=4] [steps=3] [threads=2]
+//   build/bench/train_step_bench [size=256] [batch=4] [steps=3] [threads=2] [precision=fp32]
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -35,11 +35,13 @@ int main(int argc, char** argv) {
   const int64_t batch = argc > 2 ? std::stoll(argv[2]) : 4;
   const int64_t steps = argc > 3 ? std::stoll(argv[3]) : 3;
   const int threads = argc > 4 ? std::stoi(argv[4]) : 2;
+  const std::string precision = argc > 5 ? argv[5] : "fp32";
   comicgan::configure_runtime(threads);
 
   comicgan::train::TrainConfig config;
   config.image_size = size;
   config.batch_size = batch;
+  config.precision = precision;
   config.init_steps = 0;  // time the GAN step (D + G), not the content-only one
   config.steps = steps + 1;
   config.log_every = 1;
@@ -61,7 +63,8 @@ int main(int argc, char** argv) {
   comicgan::train::Trainer(config, run_dir.string(), data, hooks).run(false);
   std::filesystem::remove_all(run_dir);
   std::sort(times.begin(), times.end());
-  std::printf("comicgan threads=%d size=%lld batch=%lld: median %.3f s/step over %zu steps\n", threads,
-              (long long)size, (long long)batch, times[times.size() / 2], times.size());
+  std::printf("comicgan %s threads=%d size=%lld batch=%lld: median %.3f s/step over %zu steps\n",
+              precision.c_str(), threads, (long long)size, (long long)batch,
+              times[times.size() / 2], times.size());
   return 0;
 }

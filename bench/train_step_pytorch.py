@@ -19,9 +19,30 @@ import torch.nn.functional as F
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 
 
+def reflect(x, pad):
+    """Reflection padding from slices: 1.13's reflection_pad2d refuses bf16."""
+    l, r, t, b = pad
+    if l or r:
+        x = torch.cat([x[..., 1:l + 1].flip(3), x, x[..., -r - 1:-1].flip(3)], 3)
+    if t or b:
+        x = torch.cat([x[..., 1:t + 1, :].flip(2), x, x[..., -b - 1:-1, :].flip(2)], 2)
+    return x
+
+
+class ReflectionPad(nn.Module):
+    def __init__(self, pad):
+        super().__init__()
+        self.pad = pad
+
+    def forward(self, x):
+        if x.dtype == torch.bfloat16:
+            return reflect(x, self.pad)
+        return F.pad(x, self.pad, mode="reflect")
+
+
 class ConvNormLReLU(nn.Sequential):
     def __init__(self, cin, cout, k=3, s=1, pad=(1, 1, 1, 1), groups=1, bias=False):
-        super().__init__(nn.ReflectionPad2d(pad), nn.Conv2d(cin, cout, k, s, 0, groups=groups, bias=bias),
+        super().__init__(ReflectionPad(pad), nn.Conv2d(cin, cout, k, s, 0, groups=groups, bias=bias),
                          nn.GroupNorm(1, cout), nn.LeakyReLU(0.2))
 
 
@@ -90,7 +111,8 @@ class Vgg(nn.Module):
         sd = self.sd
         x = F.conv2d((img + 1) / 2, sd["conv1.weight"], sd["conv1.bias"])
         for i, pool in ((2, False), (3, True), (4, False), (5, True), (6, False)):
-            x = F.relu(F.conv2d(F.pad(x, (1, 1, 1, 1), mode="reflect"), sd["conv%d.weight" % i], sd["conv%d.bias" % i]))
+            padded = reflect(x, (1, 1, 1, 1)) if x.dtype == torch.bfloat16 else F.pad(x, (1, 1, 1, 1), mode="reflect")
+            x = F.relu(F.conv2d(padded, sd["conv%d.weight" % i], sd["conv%d.bias" % i]))
             if pool:
                 x = F.max_pool2d(x, 2, 2)
         return x
@@ -122,20 +144,28 @@ def main():
     ap.add_argument("--size", type=int, default=256)
     ap.add_argument("--batch", type=int, default=4)
     ap.add_argument("--steps", type=int, default=3)
+    ap.add_argument("--precision", choices=["fp32", "bf16"], default="fp32",
+                    help="bf16: networks, data and gradients in bf16, losses in fp32 (a ceiling: no fp32 master weights)")
+    ap.add_argument("--channels-last", action="store_true")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     g, d, vgg = Generator(), Discriminator(), Vgg()
+    dtype = torch.bfloat16 if args.precision == "bf16" else torch.float32
+    fmt = torch.channels_last if args.channels_last else torch.contiguous_format
+    g, d = g.to(dtype=dtype, memory_format=fmt), d.to(dtype=dtype, memory_format=fmt)
+    vgg.sd = {k: v.to(dtype).contiguous(memory_format=fmt) if v.dim() == 4 else v.to(dtype) for k, v in vgg.sd.items()}
     opt_g = torch.optim.Adam(g.parameters(), 2e-5, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(d.parameters(), 4e-5, betas=(0.5, 0.999))
     n, s = args.batch, args.size
     photo, style = torch.rand(n, 3, s, s) * 2 - 1, torch.rand(n, 3, s, s) * 2 - 1
     gray, smooth = style.mean(1, keepdim=True).repeat(1, 3, 1, 1), F.avg_pool2d(style, 5, 1, 2)
+    photo, style, gray, smooth = (t.to(dtype).contiguous(memory_format=fmt) for t in (photo, style, gray, smooth))
     times = []
     for step in range(args.steps + 1):
         t0 = time.perf_counter()
         fake = g(photo)
-        logits = d(torch.cat([style, fake.detach(), gray, smooth])).split(n)
+        logits = d(torch.cat([style, fake.detach(), gray, smooth])).float().split(n)
         d_loss = 300 * (1.7 * ((logits[0] - 1) ** 2).mean() + 1.7 * (logits[1] ** 2).mean() +
                         1.7 * (logits[2] ** 2).mean() + (logits[3] ** 2).mean())
         opt_d.zero_grad()
@@ -146,10 +176,11 @@ def main():
         for p in d.parameters():
             p.requires_grad_(False)
         with torch.no_grad():
-            pf, gf = vgg(torch.cat([photo, gray])).chunk(2)
-        ff = vgg(fake)
-        g_loss = (300 * ((d(fake) - 1) ** 2).mean() + 1.5 * (pf - ff).abs().mean() +
-                  2.5 * (gram(gf) - gram(ff)).abs().mean() + 10 * color_loss(photo, fake) + tv_loss(fake))
+            pf, gf = vgg(torch.cat([photo, gray])).float().chunk(2)
+        ff = vgg(fake).float()
+        photo32, fake32 = photo.float(), fake.float()
+        g_loss = (300 * ((d(fake).float() - 1) ** 2).mean() + 1.5 * (pf - ff).abs().mean() +
+                  2.5 * (gram(gf) - gram(ff)).abs().mean() + 10 * color_loss(photo32, fake32) + tv_loss(fake32))
         opt_g.zero_grad()
         g_loss.backward()
         for p in d.parameters():
@@ -159,8 +190,8 @@ def main():
         opt_g.step()
         if step > 0:  # the first step pays one-time allocations
             times.append(time.perf_counter() - t0)
-    print("pytorch %s threads=%d size=%d batch=%d: median %.3f s/step over %d steps" %
-          (torch.__version__, args.threads, s, n, statistics.median(times), len(times)))
+    print("pytorch %s %s%s threads=%d size=%d batch=%d: median %.3f s/step over %d steps" %
+          (torch.__version__, args.precision, " channels_last" if args.channels_last else "", args.threads, s, n, statistics.median(times), len(times)))
 
 
 if __name__ == "__main__":

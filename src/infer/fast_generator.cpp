@@ -6,6 +6,8 @@
 
 #include "comicgan/error.h"
 #include "models/animegan2.h"
+#include "models/one_group_norm.h"
+#include "models/reflection_pad.h"
 
 namespace comicgan::infer {
 namespace {
@@ -105,11 +107,10 @@ struct FastGenerator::Plan {
     if (conv.bias.defined()) s.bias = conv.bias.detach().to(at::kCPU, dtype).contiguous();
     steps.push_back(std::move(s));
   }
-  void add_norm(const torch::nn::GroupNormImpl& gn) {
-    check(gn.options.num_groups() == 1 && gn.options.affine(), "fast path: GroupNorm(1, affine) only");
+  void add_norm(const models::OneGroupNormImpl& gn) {
     Step& s = steps.back();
     s.norm = true;
-    s.eps = gn.options.eps();
+    s.eps = gn.eps;
     at::Tensor g = gn.weight.detach().to(at::kCPU, at::kFloat).contiguous();
     at::Tensor b = gn.bias.detach().to(at::kCPU, at::kFloat).contiguous();
     s.gamma.assign(g.data_ptr<float>(), g.data_ptr<float>() + g.numel());
@@ -119,10 +120,10 @@ struct FastGenerator::Plan {
   void add_conv_norm_lrelu(const models::ConvNormLReLUImpl& m, at::ScalarType dtype) {
     auto children = m.children();
     check(children.size() == 4, "fast path: unexpected ConvNormLReLU layout");
-    auto pad = children[0]->as<torch::nn::ReflectionPad2dImpl>()->options.padding();
+    auto pad = children[0]->as<models::ReflectionPadImpl>()->padding;
     add_conv(*children[1]->as<torch::nn::Conv2dImpl>(), dtype);
-    steps.back().in_pad = {(*pad)[0], (*pad)[1], (*pad)[2], (*pad)[3]};
-    add_norm(*children[2]->as<torch::nn::GroupNormImpl>());
+    steps.back().in_pad = {pad[0], pad[1], pad[2], pad[3]};
+    add_norm(*children[2]->as<models::OneGroupNormImpl>());
     steps.back().negative_slope = float(children[3]->as<torch::nn::LeakyReLUImpl>()->options.negative_slope());
   }
   void add_block(const torch::nn::Sequential& block, at::ScalarType dtype) {
@@ -134,7 +135,7 @@ struct FastGenerator::Plan {
         for (const auto& layer : r->layers->children()) {
           if (auto* cn = layer->as<models::ConvNormLReLUImpl>()) add_conv_norm_lrelu(*cn, dtype);
           else if (auto* conv = layer->as<torch::nn::Conv2dImpl>()) add_conv(*conv, dtype);
-          else if (auto* gn = layer->as<torch::nn::GroupNormImpl>()) add_norm(*gn);
+          else if (auto* gn = layer->as<models::OneGroupNormImpl>()) add_norm(*gn);
           else fail("fast path: unexpected layer in an inverted residual block");
         }
         steps[first].push_skip = r->use_res_connect;

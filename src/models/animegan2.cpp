@@ -5,6 +5,8 @@
 #include <cmath>
 
 #include "comicgan/error.h"
+#include "models/one_group_norm.h"
+#include "models/reflection_pad.h"
 
 namespace comicgan::models {
 namespace nn = torch::nn;
@@ -26,10 +28,10 @@ nlohmann::json AnimeGAN2Options::to_json() const {
 
 ConvNormLReLUImpl::ConvNormLReLUImpl(int64_t in_ch, int64_t out_ch, int64_t kernel, int64_t stride,
                                      std::array<int64_t, 4> pad, int64_t groups, bool bias) {
-  push_back(nn::ReflectionPad2d(nn::ReflectionPad2dOptions({pad[0], pad[1], pad[2], pad[3]})));
+  push_back(ReflectionPad(pad));
   push_back(nn::Conv2d(
       nn::Conv2dOptions(in_ch, out_ch, kernel).stride(stride).padding(0).groups(groups).bias(bias)));
-  push_back(nn::GroupNorm(nn::GroupNormOptions(1, out_ch).eps(1e-5).affine(true)));
+  push_back(OneGroupNorm(out_ch));
   push_back(nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)));
 }
 
@@ -40,7 +42,7 @@ InvertedResBlockImpl::InvertedResBlockImpl(int64_t in_ch, int64_t out_ch, double
   if (expansion_ratio != 1.0) layers->push_back(ConvNormLReLU(in_ch, bottleneck, 1, 1, Pad{0, 0, 0, 0}));
   layers->push_back(ConvNormLReLU(bottleneck, bottleneck, 3, 1, Pad{1, 1, 1, 1}, bottleneck, true));
   layers->push_back(nn::Conv2d(nn::Conv2dOptions(bottleneck, out_ch, 1).padding(0).bias(false)));
-  layers->push_back(nn::GroupNorm(nn::GroupNormOptions(1, out_ch).eps(1e-5).affine(true)));
+  layers->push_back(OneGroupNorm(out_ch));
   register_module("layers", layers);
 }
 

@@ -19,7 +19,7 @@ struct AnimeGAN2Options {
   nlohmann::json to_json() const;
 };
 
-// ReflectionPad2d(pad) -> Conv2d(no padding) -> GroupNorm(1 group) -> LeakyReLU(0.2), as
+// ReflectionPad(pad) -> Conv2d(no padding) -> GroupNorm(1 group) -> LeakyReLU(0.2), as
 // children "0".."3" like the port's nn.Sequential subclass. pad is {left, right, top, bottom}.
 class ConvNormLReLUImpl : public torch::nn::SequentialImpl {
  public:

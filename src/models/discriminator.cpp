@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "comicgan/error.h"
+#include "models/one_group_norm.h"
 #include "models/spectral_norm_conv.h"
 
 namespace comicgan::models {
@@ -43,7 +44,7 @@ PatchDiscriminator::PatchDiscriminator(const PatchDiscriminatorOptions& options)
   auto lrelu = [] { return nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)); };
   // tf.contrib.layers.layer_norm: statistics over (C,H,W) per sample, a scale and shift per
   // channel — GroupNorm with one group.
-  auto layer_norm = [](int64_t ch) { return nn::GroupNorm(nn::GroupNormOptions(1, ch).eps(1e-5)); };
+  auto layer_norm = [](int64_t ch) { return OneGroupNorm(ch); };
 
   net_ = nn::Sequential();
   int64_t channel = options_.channels / 2;

@@ -32,11 +32,12 @@ SpectralNormConv2dImpl::SpectralNormConv2dImpl(const SpectralNormConvOptions& op
 
 at::Tensor SpectralNormConv2dImpl::normalized_weight() {
   if (!options_.spectral_norm) return weight;
-  auto w = weight.reshape({weight.size(0), -1});
-  at::Tensor u_now = u, v_now = v;
+  // The power iteration and sigma run in fp32 also when the layer trains in bf16.
+  auto w = weight.reshape({weight.size(0), -1}).to(at::kFloat);
+  at::Tensor u_now = u.to(at::kFloat), v_now = v.to(at::kFloat);
   if (is_training()) {
     torch::NoGradGuard no_grad;
-    v_now = normalized(torch::mv(w.t(), u), options_.eps);
+    v_now = normalized(torch::mv(w.t(), u_now), options_.eps);
     u_now = normalized(torch::mv(w, v_now), options_.eps);
     u.copy_(u_now);
     v.copy_(v_now);
@@ -45,7 +46,7 @@ at::Tensor SpectralNormConv2dImpl::normalized_weight() {
     v_now = v_now.clone();
   }
   auto sigma = torch::dot(u_now, torch::mv(w, v_now));
-  return weight / sigma;
+  return weight / sigma.to(weight.scalar_type());
 }
 
 at::Tensor SpectralNormConv2dImpl::forward(const at::Tensor& x) {

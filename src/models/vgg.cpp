@@ -6,6 +6,7 @@
 
 #include "comicgan/error.h"
 #include "io/torch_checkpoint.h"
+#include "models/reflection_pad.h"
 
 // The shipped weights, embedded by cmake/embed_vgg.cmake.
 extern "C" const uint8_t comicgan_vgg19_relu3_1[];
@@ -85,8 +86,7 @@ at::Tensor PerceptualNet::forward(const at::Tensor& image) {
   for (size_t i = 0; i < layers_.size(); ++i) {
     const auto& layer = layers_[i];
     if (layer.reflect_pad && layer.pad > 0)
-      x = F::pad(x, F::PadFuncOptions({layer.pad, layer.pad, layer.pad, layer.pad})
-                        .mode(torch::kReflect));
+      x = reflection_pad(x, {layer.pad, layer.pad, layer.pad, layer.pad});
     x = convs_[i]->forward(x);
     if (layer.relu) x = torch::relu(x);
     if (layer.pool_after) x = F::max_pool2d(x, F::MaxPool2dFuncOptions(2).stride(2));

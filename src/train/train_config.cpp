@@ -5,14 +5,15 @@
 namespace comicgan::train {
 
 // One list of fields for both directions, so a new field cannot be saved but not loaded.
-#define COMICGAN_TRAIN_FIELDS(X)                                                           \
-  X(arch) X(generator_options) X(discriminator_arch) X(discriminator_options) X(vgg)       \
-  X(image_size) X(batch_size) X(steps) X(init_steps) X(d_every) X(seed) X(device)          \
-  X(deterministic) X(init_lr) X(g_lr) X(d_lr) X(beta1) X(beta2) X(grad_clip) X(ema_decay)  \
-  X(gan_loss) X(adv_weight) X(d_adv_weight) X(content_weight) X(style_weight)              \
-  X(color_weight) X(tv_weight) X(d_real_weight) X(d_fake_weight) X(d_gray_weight)          \
-  X(d_smooth_weight) X(snapshot_every) X(nan_lr_factor) X(max_rollbacks) X(name)           \
-  X(log_every) X(checkpoint_every) X(keep_checkpoints) X(sample_every)
+#define COMICGAN_TRAIN_FIELDS(X)                                                         \
+  X(arch) X(generator_options) X(discriminator_arch) X(discriminator_options) X(vgg)     \
+  X(image_size) X(batch_size) X(steps) X(init_steps) X(d_every) X(seed) X(device)        \
+  X(precision) X(deterministic) X(init_lr) X(g_lr) X(d_lr) X(beta1) X(beta2)             \
+  X(grad_clip) X(ema_decay) X(gan_loss) X(adv_weight) X(d_adv_weight) X(content_weight)  \
+  X(style_weight) X(color_weight) X(tv_weight) X(d_real_weight) X(d_fake_weight)         \
+  X(d_gray_weight) X(d_smooth_weight) X(snapshot_every) X(nan_lr_factor)                 \
+  X(max_rollbacks) X(name) X(log_every) X(checkpoint_every) X(keep_checkpoints)          \
+  X(sample_every)
 
 nlohmann::json TrainConfig::to_json() const {
   nlohmann::json j;
@@ -49,6 +50,8 @@ void TrainConfig::validate() const {
   check(batch_size >= 1 && batch_size <= 1024, "batch_size must be in [1, 1024], found ", batch_size);
   check(steps >= 1, "steps must be at least 1, found ", steps);
   check(init_steps >= 0, "init_steps must be >= 0, found ", init_steps);
+  check(precision == "fp32" || precision == "bf16", "precision must be fp32 or bf16, found '",
+        precision, "'");
   check(d_every >= 1, "d_every must be >= 1, found ", d_every);
   for (double lr : {init_lr, g_lr, d_lr})
     check(lr > 0 && lr < 1, "learning rates must be in (0, 1), found ", lr);

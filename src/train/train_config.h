@@ -25,6 +25,9 @@ struct TrainConfig {
   int64_t d_every = 1;        // a discriminator step every N generator steps (reference: 1)
   uint64_t seed = 1;
   std::string device = "cpu";  // cpu, cuda or cuda:N
+  // fp32, or bf16: the networks compute in bf16 while the weights, the optimizers, the EMA, the
+  // losses and the checkpoints stay fp32 (mixed precision; no loss scaling: bf16 has fp32's range).
+  std::string precision = "fp32";
   bool deterministic = false;
 
   // Optimisation (Adam, betas as the reference)

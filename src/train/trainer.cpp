@@ -44,6 +44,37 @@ double clip_gradients(torch::nn::Module& module, double max_norm) {
   return torch::nn::utils::clip_grad_norm_(module.parameters(), limit);
 }
 
+// Mixed precision: the bf16 copy that computes takes the fp32 weights (and buffers) ...
+void load_weights(torch::nn::Module& run, const torch::nn::Module& master) {
+  torch::NoGradGuard no_grad;
+  auto to = run.parameters(), from = master.parameters();
+  for (size_t i = 0; i < to.size(); ++i) to[i].copy_(from[i]);
+  auto to_buffers = run.buffers(), from_buffers = master.buffers();
+  for (size_t i = 0; i < to_buffers.size(); ++i) to_buffers[i].copy_(from_buffers[i]);
+}
+
+// ... and hands back its gradients (moved: the copy's are cleared) and its buffers.
+void store_gradients(torch::nn::Module& master, torch::nn::Module& run) {
+  torch::NoGradGuard no_grad;
+  auto to = master.parameters(), from = run.parameters();
+  for (size_t i = 0; i < to.size(); ++i) {
+    auto& grad = from[i].mutable_grad();
+    to[i].mutable_grad() = grad.defined() ? grad.to(to[i].scalar_type()) : at::Tensor();
+    grad.reset();
+  }
+  auto to_buffers = master.buffers(), from_buffers = run.buffers();
+  for (size_t i = 0; i < to_buffers.size(); ++i) to_buffers[i].copy_(from_buffers[i]);
+}
+
+// A bf16 copy of a network for computing: its buffers (spectral-norm vectors) stay fp32. NCHW:
+// in channels_last the step was slower once GroupNorm was made exact (bench/RESULTS.md).
+template <class Net>
+std::shared_ptr<Net> bf16_copy(std::shared_ptr<Net> net, torch::Device device) {
+  net->to(device, torch::kBFloat16);
+  for (auto& b : net->buffers()) b.set_data(b.to(torch::kFloat));
+  return net;
+}
+
 }  // namespace
 
 struct Trainer::Impl {
@@ -57,6 +88,11 @@ struct Trainer::Impl {
   std::shared_ptr<models::Generator> g, ema;
   std::shared_ptr<models::Discriminator> d;
   std::shared_ptr<models::PerceptualNet> vgg;
+  // What computes: g, d and vgg themselves in fp32; in bf16, copies of g and d that take their
+  // weights each step and hand back gradients (vgg, frozen, is converted in place).
+  bool bf16 = false;
+  std::shared_ptr<models::Generator> g_run;
+  std::shared_ptr<models::Discriminator> d_run;
   std::unique_ptr<torch::optim::Adam> init_opt, g_opt, d_opt;
   TrainingState state;
   std::string snapshot;  // the NaN guard's last good state
@@ -92,6 +128,17 @@ struct Trainer::Impl {
     ema->to(device);
     d->to(device);
     vgg->to(device);
+    bf16 = config.precision == "bf16";
+    if (bf16) {
+      g_run = bf16_copy(models::make_generator(config.arch, config.generator_options), device);
+      d_run = bf16_copy(models::make_discriminator(config.discriminator_arch,
+                                                   config.discriminator_options),
+                        device);
+      vgg->to(device, torch::kBFloat16);
+    } else {
+      g_run = g;
+      d_run = d;
+    }
     ema->eval();
     set_requires_grad(*ema, false);
     auto adam = [&](torch::nn::Module& m, double lr) {
@@ -115,6 +162,16 @@ struct Trainer::Impl {
     set_learning_rate(*d_opt, config.d_lr * state.lr_scale);
   }
 
+  // A network's input in the precision it computes in, and its output back in fp32 for losses.
+  at::Tensor run_input(const at::Tensor& t) const { return bf16 ? t.to(torch::kBFloat16) : t; }
+  static at::Tensor fp32(const at::Tensor& t) { return t.to(torch::kFloat); }
+  void load_run_weights(torch::nn::Module& run, const torch::nn::Module& master) {
+    if (bf16) load_weights(run, master);
+  }
+  void store_run_gradients(torch::nn::Module& master, torch::nn::Module& run) {
+    if (bf16) store_gradients(master, run);
+  }
+
   data::TrainingBatch fetch(int64_t step) {
     auto b = data.batch(step);
     check(b.photo.defined() && b.photo.dim() == 4 && b.photo.size(1) == 3,
@@ -125,17 +182,19 @@ struct Trainer::Impl {
 
   // The init phase: teach G to reproduce the photo's content. False when a value is not finite.
   bool init_step(const data::TrainingBatch& b, Losses& out, std::string& bad) {
-    g->train();
+    load_run_weights(*g_run, *g);
+    g_run->train();
     at::Tensor photo_features;
     {
       torch::NoGradGuard no_grad;
-      photo_features = vgg->forward(b.photo);
+      photo_features = fp32(vgg->forward(run_input(b.photo)));
     }
-    auto fake = g->forward(b.photo);
-    auto loss = config.content_weight * content_loss(photo_features, vgg->forward(fake));
+    auto fake = g_run->forward(run_input(b.photo));
+    auto loss = config.content_weight * content_loss(photo_features, fp32(vgg->forward(fake)));
     out["init_content"] = loss.item<double>();
     init_opt->zero_grad();
     loss.backward();
+    store_run_gradients(*g, *g_run);
     out["g_grad_norm"] = clip_gradients(*g, config.grad_clip);
     for (auto& [key, value] : out)
       if (!std::isfinite(value)) return bad = key, false;
@@ -144,14 +203,18 @@ struct Trainer::Impl {
   }
 
   bool gan_step(const data::TrainingBatch& b, bool train_d, Losses& out, std::string& bad) {
-    g->train();
-    auto fake = g->forward(b.photo);
+    load_run_weights(*g_run, *g);
+    g_run->train();
+    auto fake = g_run->forward(run_input(b.photo));
     if (train_d) {
-      d->train();  // one power iteration of spectral norm per D step
-      set_requires_grad(*d, true);
+      load_run_weights(*d_run, *d);
+      d_run->train();  // one power iteration of spectral norm per D step
+      set_requires_grad(*d_run, true);
       const int64_t n = b.style.size(0);
       // One forward for the four kinds of images: per-sample LayerNorm makes this equal to four.
-      auto logits = d->forward(torch::cat({b.style, fake.detach(), b.style_gray, b.style_smooth}));
+      auto logits = fp32(d_run->forward(torch::cat({run_input(b.style), fake.detach(),
+                                                     run_input(b.style_gray),
+                                                     run_input(b.style_smooth)})));
       auto parts = logits.split(n);
       check(parts.size() == 4 && fake.size(0) == n && b.style_gray.size(0) == n &&
                 b.style_smooth.size(0) == n,
@@ -167,6 +230,7 @@ struct Trainer::Impl {
       out["d_smooth"] = dl.smooth.item<double>();
       d_opt->zero_grad();
       d_total.backward();
+      store_run_gradients(*d, *d_run);
       out["d_grad_norm"] = clip_gradients(*d, config.grad_clip);
       for (auto& [key, value] : out)
         if (!std::isfinite(value)) return bad = key, false;
@@ -175,21 +239,23 @@ struct Trainer::Impl {
 
     // Generator step: D judges with its stored spectral-norm vectors and its weights frozen, so
     // no D weight gradients are computed.
-    d->eval();
-    set_requires_grad(*d, false);
+    load_run_weights(*d_run, *d);
+    d_run->eval();
+    set_requires_grad(*d_run, false);
     at::Tensor photo_features, gray_features;
     {
       torch::NoGradGuard no_grad;
-      auto both = vgg->forward(torch::cat({b.photo, b.style_gray})).chunk(2);
+      auto both = fp32(vgg->forward(run_input(torch::cat({b.photo, b.style_gray})))).chunk(2);
       photo_features = both[0];
       gray_features = both[1];
     }
-    auto fake_features = vgg->forward(fake);
-    auto adv = config.adv_weight * generator_adversarial_loss(gan, d->forward(fake));
+    auto fake_features = fp32(vgg->forward(fake));
+    auto adv = config.adv_weight * generator_adversarial_loss(gan, fp32(d_run->forward(fake)));
+    auto fake32 = fp32(fake);
     auto content = config.content_weight * content_loss(photo_features, fake_features);
     auto style = config.style_weight * style_loss(gray_features, fake_features);
-    auto color = config.color_weight * color_loss(b.photo, fake);
-    auto tv = config.tv_weight * total_variation_loss(fake);
+    auto color = config.color_weight * color_loss(b.photo, fake32);
+    auto tv = config.tv_weight * total_variation_loss(fake32);
     auto total = adv + content + style + color + tv;
     out["g_total"] = total.item<double>();
     out["g_adv"] = adv.item<double>();
@@ -199,7 +265,8 @@ struct Trainer::Impl {
     out["tv"] = tv.item<double>();
     g_opt->zero_grad();
     total.backward();
-    set_requires_grad(*d, true);
+    store_run_gradients(*g, *g_run);
+    set_requires_grad(*d_run, true);
     out["g_grad_norm"] = clip_gradients(*g, config.grad_clip);
     for (auto& [key, value] : out)
       if (!std::isfinite(value)) return bad = key, false;
