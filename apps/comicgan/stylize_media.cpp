@@ -25,6 +25,7 @@ struct StylizeArgs {
   // video only
   video::EncodeOptions encode;
   std::string consistency = "off";
+  float consistency_strength = video::ConsistencyOptions{}.blend;
   int batch = 4;
   std::string fps = "25";
 };
@@ -35,6 +36,7 @@ int run_video(const StylizeArgs& a, infer::Stylizer& stylizer) {
   job.output = a.output;
   job.encode = a.encode;
   job.consistency = a.consistency == "flow";
+  job.consistency_options.blend = a.consistency_strength;
   job.strength = a.strength;
   job.batch = a.batch;
   job.folder_fps = video::parse_rate(a.fps);
@@ -102,6 +104,11 @@ Command stylize_command(
       app.add_option("--consistency", a->consistency,
                      "video flicker removal: off (each frame alone) or flow (optical-flow blending)")
           ->check(CLI::IsMember({"off", "flow"}))
+          ->capture_default_str();
+      app.add_option("--consistency-strength", a->consistency_strength,
+                     "with --consistency flow: weight of the previous frame where the flow is trusted "
+                     "(higher: steadier, but moving detail trails longer)")
+          ->check(CLI::Range(0.0, 0.95))
           ->capture_default_str();
       app.add_option("--batch", a->batch, "video frames stylized together")
           ->check(CLI::Range(1, 256))
