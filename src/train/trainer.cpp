@@ -44,16 +44,8 @@ double clip_gradients(torch::nn::Module& module, double max_norm) {
   return torch::nn::utils::clip_grad_norm_(module.parameters(), limit);
 }
 
-// Mixed precision: the bf16 copy that computes takes the fp32 weights (and buffers) ...
-void load_weights(torch::nn::Module& run, const torch::nn::Module& master) {
-  torch::NoGradGuard no_grad;
-  auto to = run.parameters(), from = master.parameters();
-  for (size_t i = 0; i < to.size(); ++i) to[i].copy_(from[i]);
-  auto to_buffers = run.buffers(), from_buffers = master.buffers();
-  for (size_t i = 0; i < to_buffers.size(); ++i) to_buffers[i].copy_(from_buffers[i]);
-}
-
-// ... and hands back its gradients (moved: the copy's are cleared) and its buffers.
+// Mixed precision: the bf16 copy that computed hands its gradients back to the fp32 weights
+// (moved: the copy's are cleared), with its buffers (spectral-norm vectors).
 void store_gradients(torch::nn::Module& master, torch::nn::Module& run) {
   torch::NoGradGuard no_grad;
   auto to = master.parameters(), from = run.parameters();
@@ -62,8 +54,7 @@ void store_gradients(torch::nn::Module& master, torch::nn::Module& run) {
     to[i].mutable_grad() = grad.defined() ? grad.to(to[i].scalar_type()) : at::Tensor();
     grad.reset();
   }
-  auto to_buffers = master.buffers(), from_buffers = run.buffers();
-  for (size_t i = 0; i < to_buffers.size(); ++i) to_buffers[i].copy_(from_buffers[i]);
+  copy_buffers(master, run);
 }
 
 // A bf16 copy of a network for computing: its buffers (spectral-norm vectors) stay fp32. NCHW:
@@ -166,7 +157,7 @@ struct Trainer::Impl {
   at::Tensor run_input(const at::Tensor& t) const { return bf16 ? t.to(torch::kBFloat16) : t; }
   static at::Tensor fp32(const at::Tensor& t) { return t.to(torch::kFloat); }
   void load_run_weights(torch::nn::Module& run, const torch::nn::Module& master) {
-    if (bf16) load_weights(run, master);
+    if (bf16) copy_weights(run, master);
   }
   void store_run_gradients(torch::nn::Module& master, torch::nn::Module& run) {
     if (bf16) store_gradients(master, run);
