@@ -32,13 +32,12 @@ unpack_packages() {
   mkdir -m 777 -p "$work/download" "$work/pkg"
   for p in "$@"; do
     v=$(apt-cache policy "$p" | awk '/Candidate:/ {print $2}')
+    pkg_version[$p]=$v
     [[ -n $(deb_of "$cache" "$p" "$v") ]] || (cd "$work/download" && apt-get download -q "$p" >/dev/null)
   done
   mv -f "$work/download/"*.deb "$cache/" 2>/dev/null || true
   for p in "$@"; do
-    v=$(apt-cache policy "$p" | awk '/Candidate:/ {print $2}')
-    pkg_version[$p]=$v
-    dpkg-deb -x "$(deb_of "$cache" "$p" "$v")" "$work/pkg/$p"
+    dpkg-deb -x "$(deb_of "$cache" "$p" "${pkg_version[$p]}")" "$work/pkg/$p"
   done
 }
 
