@@ -29,9 +29,8 @@ film() {  # film OUT PHOTO...: the same camera path (seed) over any photos
 }
 film "$out/landscape.mp4" "${landscape[@]}"
 film "$out/town.mp4" "${town[@]}"
-flicker() {  # flicker IN OUT: "output's warping error | the input's own"
-  "$bin" eval video "$1" "$2" | head -1 | sed -E 's/.*steadier\): ([0-9.]+).*itself: ([0-9.]+).*/\1 | \2/'
-}
+# shellcheck source=flicker_common.sh
+source "$root/bench/flicker_common.sh"
 
 echo "# $(date -u '+%F %T UTC'), load: $(uptime | sed 's/.*load average: //'), $frames frames per clip, 640x360, 30000/1001"
 echo "| model | clip | consistency | wall s | warping error (0..1) | input's own |"
@@ -42,9 +41,7 @@ for model in "$@"; do
   for clip in landscape town; do
     for mode in "${order[@]}"; do
       result=$out/$clip-$name-$mode.mp4
-      start=$(date +%s.%N)
-      "$bin" stylize "$out/$clip.mp4" -o "$result" --model "$model" --consistency "$mode" 2>/dev/null
-      wall=$(echo "$(date +%s.%N) - $start" | bc)
+      wall=$(stylize_seconds "$out/$clip.mp4" "$result" "$model" "$mode")
       printf '| %s | %s | %s | %.1f | %s |\n' "$name" "$clip" "$mode" "$wall" "$(flicker "$out/$clip.mp4" "$result")"
     done
     order=("${order[1]}" "${order[0]}")

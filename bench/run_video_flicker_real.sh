@@ -23,9 +23,8 @@ echo "# clips (name, size, fps, frames):"
 /usr/bin/python3 "$root/bench/prepare_real_clips.py" "$out/in" "${sources[@]}" --frames "$frames" \
   2> >(grep -v WARN >&2) | sed 's/^/#   /'
 
-flicker() {  # flicker IN OUT: "output's warping error | the input's own"
-  "$bin" eval video "$1" "$2" | head -1 | sed -E 's/.*steadier\): ([0-9.]+).*itself: ([0-9.]+).*/\1 | \2/'
-}
+# shellcheck source=flicker_common.sh
+source "$root/bench/flicker_common.sh"
 echo "# $(date -u '+%F %T UTC'), load: $(uptime | sed 's/.*load average: //')"
 echo "| model | clip | consistency | wall s | warping error (0..1) | input's own |"
 echo "|---|---|---|---|---|---|"
@@ -39,9 +38,7 @@ for model in "$@"; do
     clip_name=$(basename "$clip" .mkv)
     for mode in "${order[@]}"; do
       result=$out/$clip_name-$name-$mode.mkv
-      start=$(date +%s.%N)
-      "$bin" stylize "$clip" -o "$result" --model "$model" --consistency "$mode" 2>/dev/null
-      seconds=$(echo "$(date +%s.%N) - $start" | bc)
+      seconds=$(stylize_seconds "$clip" "$result" "$model" "$mode")
       measured=$(flicker "$clip" "$result")
       printf '| %s | %s | %s | %.1f | %s |\n' "$name" "$clip_name" "$mode" "$seconds" "$measured"
       wall[$mode]=$(echo "${wall[$mode]} + $seconds" | bc)
