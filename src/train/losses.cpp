@@ -57,13 +57,20 @@ at::Tensor judge(GanLoss loss, const at::Tensor& logits, bool real) {
 DiscriminatorLoss discriminator_loss(GanLoss loss, const at::Tensor& real_logits,
                                      const at::Tensor& fake_logits, const at::Tensor& gray_logits,
                                      const at::Tensor& smooth_logits,
-                                     const DiscriminatorWeights& w) {
+                                     const DiscriminatorWeights& w,
+                                     const at::Tensor& photo_logits) {
   DiscriminatorLoss out;
   out.real = judge(loss, real_logits, true);
   out.fake = judge(loss, fake_logits, false);
   out.gray = judge(loss, gray_logits, false);
   out.smooth = judge(loss, smooth_logits, false);
   out.total = w.real * out.real + w.fake * out.fake + w.gray * out.gray + w.smooth * out.smooth;
+  if (photo_logits.defined()) {
+    out.photo = judge(loss, photo_logits, false);
+    out.total = out.total + w.photo * out.photo;
+  } else {
+    out.photo = torch::zeros({}, real_logits.options());
+  }
   return out;
 }
 

@@ -19,16 +19,20 @@ at::Tensor generator_adversarial_loss(GanLoss loss, const at::Tensor& fake_logit
 // The discriminator judges four kinds of images: style images (real), generated ones, grayscale
 // style images and edge-smoothed style images; only the first is "real". The reference weighs
 // the terms 1.7, 1.7, 1.7, 1.0.
+// `photo` (0 in AnimeGANv2) also shows D the training photos as "not the style", so that it
+// learns what tells the style from photos, not only from G's output and the degraded copies.
 struct DiscriminatorWeights {
-  double real = 1.7, fake = 1.7, gray = 1.7, smooth = 1.0;
+  double real = 1.7, fake = 1.7, gray = 1.7, smooth = 1.0, photo = 0.0;
 };
 struct DiscriminatorLoss {
-  at::Tensor total, real, fake, gray, smooth;  // total is the weighted sum of the four terms
+  at::Tensor total, real, fake, gray, smooth, photo;  // total: the weighted sum of the terms
 };
+// `photo_logits` may be undefined (then `photo` is zero and adds nothing).
 DiscriminatorLoss discriminator_loss(GanLoss loss, const at::Tensor& real_logits,
                                      const at::Tensor& fake_logits, const at::Tensor& gray_logits,
                                      const at::Tensor& smooth_logits,
-                                     const DiscriminatorWeights& weights = {});
+                                     const DiscriminatorWeights& weights = {},
+                                     const at::Tensor& photo_logits = {});
 
 // L1 between feature maps of the photo and of the generated image.
 at::Tensor content_loss(const at::Tensor& photo_features, const at::Tensor& fake_features);

@@ -11,7 +11,7 @@ namespace comicgan::train {
   X(precision) X(deterministic) X(init_lr) X(g_lr) X(d_lr) X(beta1) X(beta2)             \
   X(grad_clip) X(ema_decay) X(gan_loss) X(adv_weight) X(d_adv_weight) X(content_weight)  \
   X(style_weight) X(color_weight) X(tv_weight) X(d_real_weight) X(d_fake_weight)         \
-  X(d_gray_weight) X(d_smooth_weight) X(snapshot_every) X(nan_lr_factor)                 \
+  X(d_gray_weight) X(d_smooth_weight) X(d_photo_weight) X(snapshot_every) X(nan_lr_factor)                 \
   X(max_rollbacks) X(name) X(log_every) X(checkpoint_every) X(keep_checkpoints)          \
   X(sample_every)
 
@@ -59,7 +59,7 @@ void TrainConfig::validate() const {
   check(grad_clip >= 0, "grad_clip must be >= 0, found ", grad_clip);
   check(ema_decay >= 0 && ema_decay < 1, "ema_decay must be in [0, 1), found ", ema_decay);
   for (double w : {adv_weight, d_adv_weight, content_weight, style_weight, color_weight, tv_weight,
-                   d_real_weight, d_fake_weight, d_gray_weight, d_smooth_weight})
+                   d_real_weight, d_fake_weight, d_gray_weight, d_smooth_weight, d_photo_weight})
     check(w >= 0, "loss weights must be >= 0, found ", w);
   check(snapshot_every >= 1, "snapshot_every must be >= 1, found ", snapshot_every);
   check(nan_lr_factor > 0 && nan_lr_factor < 1, "nan_lr_factor must be in (0, 1), found ",

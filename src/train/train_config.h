@@ -42,6 +42,7 @@ struct TrainConfig {
   double d_adv_weight = 300.0;     // discriminator's loss scale
   double content_weight = 1.5, style_weight = 2.5, color_weight = 10.0, tv_weight = 1.0;
   double d_real_weight = 1.7, d_fake_weight = 1.7, d_gray_weight = 1.7, d_smooth_weight = 1.0;
+  double d_photo_weight = 0.0;  // D also judges the training photos "not the style" (0: off)
 
   // Stability
   int64_t snapshot_every = 100;  // in-memory good state the NaN guard rolls back to

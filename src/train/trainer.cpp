@@ -202,23 +202,27 @@ struct Trainer::Impl {
       d_run->train();  // one power iteration of spectral norm per D step
       set_requires_grad(*d_run, true);
       const int64_t n = b.style.size(0);
-      // One forward for the four kinds of images: per-sample LayerNorm makes this equal to four.
-      auto logits = fp32(d_run->forward(torch::cat({run_input(b.style), fake.detach(),
-                                                     run_input(b.style_gray),
-                                                     run_input(b.style_smooth)})));
-      auto parts = logits.split(n);
-      check(parts.size() == 4 && fake.size(0) == n && b.style_gray.size(0) == n &&
-                b.style_smooth.size(0) == n,
+      const bool judge_photos = config.d_photo_weight > 0;
+      // One forward for all kinds of images: per-sample LayerNorm makes this equal to one each.
+      std::vector<at::Tensor> shown = {run_input(b.style), fake.detach(), run_input(b.style_gray),
+                                       run_input(b.style_smooth)};
+      if (judge_photos) shown.push_back(run_input(b.photo));
+      auto parts = fp32(d_run->forward(torch::cat(shown))).split(n);
+      check(parts.size() == shown.size() && fake.size(0) == n && b.style_gray.size(0) == n &&
+                b.style_smooth.size(0) == n && (!judge_photos || b.photo.size(0) == n),
             "training data: photo, style, grayscale and smoothed batches differ in size");
       auto dl = discriminator_loss(gan, parts[0], parts[1], parts[2], parts[3],
                                    {config.d_real_weight, config.d_fake_weight,
-                                    config.d_gray_weight, config.d_smooth_weight});
+                                    config.d_gray_weight, config.d_smooth_weight,
+                                    config.d_photo_weight},
+                                   judge_photos ? parts[4] : at::Tensor());
       auto d_total = config.d_adv_weight * dl.total;
       out["d_total"] = d_total.item<double>();
       out["d_real"] = dl.real.item<double>();
       out["d_fake"] = dl.fake.item<double>();
       out["d_gray"] = dl.gray.item<double>();
       out["d_smooth"] = dl.smooth.item<double>();
+      if (judge_photos) out["d_photo"] = dl.photo.item<double>();
       d_opt->zero_grad();
       d_total.backward();
       store_run_gradients(*d, *d_run);

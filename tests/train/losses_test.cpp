@@ -45,6 +45,32 @@ TEST(TrainLosses, DiscriminatorWeightsScaleTheirTerms) {
   EXPECT_NEAR(value(d.total), 2.0 * value(d.real) + 0.5 * value(d.smooth), 1e-5);
 }
 
+TEST(TrainLosses, PhotoTermJudgesPhotosAsNotTheStyle) {
+  train::DiscriminatorWeights w;
+  w.photo = 0.75;
+  auto photos = logits("fake") * 0.5 + 0.25;
+  auto without = train::discriminator_loss(train::GanLoss::lsgan, logits("real"), logits("fake"),
+                                           logits("gray"), logits("smooth"), w);
+  EXPECT_EQ(value(without.photo), 0.0);
+  for (const char* kind : {"lsgan", "bce", "hinge"}) {
+    SCOPED_TRACE(kind);
+    auto gan = train::parse_gan_loss(kind);
+    auto d = train::discriminator_loss(gan, logits("real"), logits("fake"), logits("gray"),
+                                       logits("smooth"), w, photos);
+    // The photo term is the fake term's formula ("not the style") on the photos' logits.
+    auto as_fake = train::discriminator_loss(gan, logits("real"), photos, logits("gray"),
+                                             logits("smooth"));
+    EXPECT_NEAR(value(d.photo), value(as_fake.fake), 1e-6);
+    auto plain = train::discriminator_loss(gan, logits("real"), logits("fake"), logits("gray"),
+                                           logits("smooth"), w);
+    EXPECT_NEAR(value(d.total), value(plain.total) + 0.75 * value(d.photo), 1e-5);
+  }
+  // LSGAN by hand: mean of the squared logits.
+  auto lsgan = train::discriminator_loss(train::GanLoss::lsgan, logits("real"), logits("fake"),
+                                         logits("gray"), logits("smooth"), w, photos);
+  EXPECT_NEAR(value(lsgan.photo), photos.square().mean().item<double>(), 1e-6);
+}
+
 TEST(TrainLosses, ContentStyleAndGramMatchPyTorch) {
   EXPECT_NEAR(value(train::content_loss(features("photo"), features("fake"))),
               fixture()["content"].get<double>(), 1e-5);

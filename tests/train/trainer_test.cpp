@@ -234,6 +234,42 @@ TEST(Trainer, OutputsLoadAsGeneratorAndDiscriminator) {
   EXPECT_TRUE(fs::exists(dir.path / "summary.json"));
 }
 
+// Mean logit of a run's discriminator on photos it never trained on.
+double discriminator_score_on_photos(const std::string& run_dir, int64_t batch, int64_t size) {
+  auto file = io::read_model_file(run_dir + "/discriminator.cgm");
+  auto d = models::make_discriminator(file.meta["architecture"], file.meta["options"]);
+  models::load_state_dict(*d, file.tensors, "discriminator.cgm");
+  d->eval();
+  torch::NoGradGuard no_grad;
+  comicgan::testing::SyntheticBatches held_out(batch, size, /*seed=*/99);
+  double sum = 0;
+  for (int64_t i = 0; i < 4; ++i) sum += d->forward(held_out.batch(i).photo).mean().item<double>();
+  return sum / 4;
+}
+
+TEST(Trainer, PhotoTermTeachesTheDiscriminatorThatPhotosAreNotTheStyle) {
+  auto config = tiny_config();
+  config.steps = 40;
+  config.init_steps = 0;
+  config.d_lr = 1e-3;
+  config.log_every = 10;
+  double score[2];
+  for (int with : {0, 1}) {
+    TempDir dir("photo" + std::to_string(with));
+    config.d_photo_weight = with ? 1.7 : 0.0;
+    comicgan::testing::SyntheticBatches data(config.batch_size, config.image_size);
+    train::Trainer(config, dir.str(), data).run(false);
+    auto metrics = read_metrics(dir.str());
+    ASSERT_EQ(metrics.size(), 4u);
+    EXPECT_EQ(metrics[0].contains("d_photo"), bool(with));
+    if (with)
+      EXPECT_LT(metrics.back()["d_photo"].get<double>(), metrics.front()["d_photo"].get<double>());
+    score[with] = discriminator_score_on_photos(dir.str(), config.batch_size, config.image_size);
+  }
+  EXPECT_LT(score[1], score[0] - 0.2) << "held-out photos scored " << score[0] << " without the "
+                                      << "photo term, " << score[1] << " with it";
+}
+
 TEST(Trainer, RefusesToOverwriteARunAndToResumeNothing) {
   TempDir dir("refuse");
   auto config = tiny_config();
