@@ -2,10 +2,14 @@
 
 #include <torch/torch.h>
 
-#include <atomic>
 #include <chrono>
+#include <cstdlib>
+#include <mutex>
+#include <optional>
 
 #include "comicgan/error.h"
+#include "infer/buffer_pool.h"
+#include "infer/packed_conv.h"
 #include "models/animegan2.h"
 #include "models/one_group_norm.h"
 #include "models/reflection_pad.h"
@@ -18,7 +22,8 @@ using Clock = std::chrono::steady_clock;
 // One layer of the plan: a convolution (with what follows it fused), or a bilinear upsampling.
 struct Step {
   enum Kind { kConv, kUpsample } kind = kConv;
-  at::Tensor weight, bias;  // run precision, channels_last
+  at::Tensor weight, bias;  // run precision, channels_last (for at::conv2d, without oneDNN)
+  std::shared_ptr<PackedConv> packed;  // with oneDNN
   int64_t kernel = 1, stride = 1, groups = 1, in_channels = 0, out_channels = 0;
   PadSpec in_pad;  // the reflection padding this convolution reads around its input
   bool norm = false;
@@ -51,27 +56,10 @@ struct Activation {
   }
 };
 
-// Each activation starts at a different offset (a multiple of 64 bytes) into a slightly larger
-// block. Without this, after a process had run larger pictures, the heap handed back blocks whose
-// addresses agreed modulo 4 KiB, the streaming layers (norm, upsampling) read and wrote aliasing
-// addresses and 1920x1080 took 12.0 s instead of 9.1 s; staggered: 8.4-9.1 s (bench/RESULTS.md).
-at::Tensor staggered_nhwc_buffer(int64_t channels, int64_t height, int64_t width,
-                                 at::ScalarType dtype) {
-  static std::atomic<uint32_t> next{0};
-  constexpr int64_t kLine = 64, kPage = 4096;
-  const int64_t esize = int64_t(c10::elementSize(dtype));
-  const int64_t offset = (int64_t(next.fetch_add(1, std::memory_order_relaxed)) * 17 * kLine) % kPage;
-  const int64_t numel = channels * height * width;
-  auto block = at::empty({numel + kPage / esize}, at::TensorOptions().dtype(dtype));
-  return block.as_strided({1, channels, height, width}, {numel, 1, width * channels, channels},
-                          offset / esize);
-}
-
-Activation make_activation(int64_t channels, int64_t height, int64_t width, const PadSpec& pad,
-                           at::ScalarType dtype, int level) {
+Activation make_activation(BufferPool& pool, int64_t channels, int64_t height, int64_t width,
+                           const PadSpec& pad, at::ScalarType dtype, int level) {
   Activation a;
-  a.buffer = staggered_nhwc_buffer(channels, height + pad.top + pad.bottom,
-                                   width + pad.left + pad.right, dtype);
+  a.buffer = pool.nhwc(channels, height + pad.top + pad.bottom, width + pad.left + pad.right, dtype);
   a.pad = pad;
   a.height = height;
   a.width = width;
@@ -111,6 +99,10 @@ struct FastGenerator::Plan {
   std::vector<Step> steps;
   bool align_corners = true;
   int64_t norms = 0;
+  // What a call uses, kept between calls; one call at a time.
+  std::mutex busy;
+  BufferPool pool;
+  std::vector<float> scale, shift;
 
   void add_conv(const torch::nn::Conv2dImpl& conv, at::ScalarType dtype) {
     Step s;
@@ -120,8 +112,13 @@ struct FastGenerator::Plan {
     s.groups = conv.options.groups();
     s.in_channels = conv.weight.size(1) * s.groups;
     s.out_channels = conv.weight.size(0);
-    s.weight = conv.weight.detach().to(at::kCPU, dtype).contiguous(at::MemoryFormat::ChannelsLast);
-    if (conv.bias.defined()) s.bias = conv.bias.detach().to(at::kCPU, dtype).contiguous();
+    static const bool aten_only = std::getenv("COMICGAN_ATEN_CONV") != nullptr;  // bench: compare
+    if (PackedConv::available() && !aten_only) {
+      s.packed = std::make_shared<PackedConv>(conv.weight, conv.bias, s.stride, s.groups, dtype);
+    } else {
+      s.weight = conv.weight.detach().to(at::kCPU, dtype).contiguous(at::MemoryFormat::ChannelsLast);
+      if (conv.bias.defined()) s.bias = conv.bias.detach().to(at::kCPU, dtype).contiguous();
+    }
     steps.push_back(std::move(s));
   }
   void add_norm(const models::OneGroupNormImpl& gn) {
@@ -249,6 +246,13 @@ at::Tensor FastGenerator::forward(const at::Tensor& photo, LayerTimes* times, co
   check(photo.size(2) >= 4 && photo.size(3) >= 4, "fast path: input must be at least 4x4, found ",
         photo.size(3), "x", photo.size(2));
   c10::InferenceMode guard;
+  std::lock_guard<std::mutex> one_call(plan_->busy);
+  at::init_num_threads();  // oneDNN's OpenMP team in this thread: the threads set for ATen
+  BufferPool& pool = plan_->pool;
+  struct EndCall {
+    BufferPool& pool;
+    ~EndCall() { pool.end_call(); }
+  } end_call{pool};
   const auto& steps = plan_->steps;
   TileContext whole{photo.size(2), photo.size(3), 0, 0, nullptr};
   const TileContext& ctx = tile ? *tile : whole;
@@ -257,7 +261,7 @@ at::Tensor FastGenerator::forward(const at::Tensor& photo, LayerTimes* times, co
         plan_->norms, " normalization statistics, found ", ctx.stats ? ctx.stats->size() : 0);
 
   auto t = Clock::now();
-  Activation cur = make_activation(3, photo.size(2), photo.size(3), steps[0].in_pad, dtype_, 0);
+  Activation cur = make_activation(pool, 3, photo.size(2), photo.size(3), steps[0].in_pad, dtype_, 0);
   pack_input(photo.to(at::kFloat), cur.view(), cur.pad);
   if (times) times->input_output += seconds_since(t);
 
@@ -265,7 +269,8 @@ at::Tensor FastGenerator::forward(const at::Tensor& photo, LayerTimes* times, co
   int64_t full_h = ctx.full_height, full_w = ctx.full_width;
   std::vector<std::array<int64_t, 4>> level_sizes = {{cur.height, cur.width, full_h, full_w}};
   Activation skip;
-  std::vector<float> scale, shift;
+  std::vector<float>& scale = plan_->scale;
+  std::vector<float>& shift = plan_->shift;
   int64_t norm_index = 0;
   at::Tensor result;
   for (size_t i = 0; i < steps.size(); ++i) {
@@ -277,7 +282,7 @@ at::Tensor FastGenerator::forward(const at::Tensor& photo, LayerTimes* times, co
       const auto& dst = level_sizes[size_t(cur.level - 1)];
       int64_t out_h = plan_->align_corners ? dst[0] : cur.height * 2;
       int64_t out_w = plan_->align_corners ? dst[1] : cur.width * 2;
-      Activation next = make_activation(cur.channels, out_h, out_w, out_pad, dtype_, cur.level - 1);
+      Activation next = make_activation(pool, cur.channels, out_h, out_w, out_pad, dtype_, cur.level - 1);
       auto axis = [&](int64_t src_full, int64_t dst_full, int64_t origin) {
         ResampleAxis a;
         if (plan_->align_corners) {
@@ -297,9 +302,19 @@ at::Tensor FastGenerator::forward(const at::Tensor& photo, LayerTimes* times, co
       continue;
     }
     if (s.push_skip) skip = cur;
-    const std::array<int64_t, 2> stride = {s.stride, s.stride}, zero = {0, 0}, one = {1, 1};
-    at::Tensor y = at::conv2d(cur.buffer, s.weight, s.bias, stride, zero, one, s.groups);
-    if (!y.is_contiguous(at::MemoryFormat::ChannelsLast)) y = y.contiguous(at::MemoryFormat::ChannelsLast);
+    at::Tensor y;
+    if (s.packed) {
+      const int64_t in_h = cur.buffer.size(2), in_w = cur.buffer.size(3);
+      auto shape = s.packed->prepare(in_h, in_w, s.tanh);
+      // The output layer: fp32, tanh applied (copied to the caller's NCHW result below).
+      y = pool.nhwc(s.out_channels, shape.out_height, shape.out_width, s.tanh ? at::kFloat : dtype_);
+      s.packed->run(cur.buffer.data_ptr(), in_h, in_w, s.tanh, y.data_ptr(),
+                    pool.scratch(shape.scratch_bytes));
+    } else {
+      const std::array<int64_t, 2> stride = {s.stride, s.stride}, zero = {0, 0}, one = {1, 1};
+      y = at::conv2d(cur.buffer, s.weight, s.bias, stride, zero, one, s.groups);
+      if (!y.is_contiguous(at::MemoryFormat::ChannelsLast)) y = y.contiguous(at::MemoryFormat::ChannelsLast);
+    }
     if (times) {
       double spent = seconds_since(t);
       times->conv += spent;
@@ -317,7 +332,7 @@ at::Tensor FastGenerator::forward(const at::Tensor& photo, LayerTimes* times, co
     }
     if (s.tanh) {
       t = Clock::now();
-      result = y.tanh_().to(at::kFloat).contiguous();
+      result = s.packed ? y.contiguous() : y.tanh_().to(at::kFloat).contiguous();
       if (times) times->input_output += seconds_since(t);
       break;
     }
@@ -330,7 +345,7 @@ at::Tensor FastGenerator::forward(const at::Tensor& photo, LayerTimes* times, co
     scale.resize(size_t(s.out_channels));
     shift.resize(size_t(s.out_channels));
     norm_coefficients(m, s.gamma.data(), s.beta.data(), s.out_channels, scale.data(), shift.data());
-    Activation next = make_activation(s.out_channels, y.size(2), y.size(3), out_pad, dtype_, level);
+    Activation next = make_activation(pool, s.out_channels, y.size(2), y.size(3), out_pad, dtype_, level);
     NhwcView skip_view;
     if (s.add_skip) skip_view = skip.view();
     norm_act(yv, {scale.data(), shift.data(), s.negative_slope}, s.add_skip ? &skip_view : nullptr,

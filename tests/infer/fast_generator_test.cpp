@@ -86,3 +86,56 @@ TEST(FastGenerator, PsnrOfKnownDifference) {
   EXPECT_NEAR(infer::psnr(a, b), 10 * std::log10(255.0 * 255.0 * 48 / 256), 1e-9);
   EXPECT_TRUE(std::isinf(infer::psnr(a, a)));
 }
+
+TEST(FastGenerator, RepeatedCallsGiveTheSameResult) {
+  // Blocks and primitives reused from earlier calls (of other sizes too) change nothing.
+  auto g = random_generator(true, 0.5, 16);
+  infer::FastGenerator fast(*g, at::kFloat);
+  auto x = torch::rand({1, 3, 40, 52}) * 2 - 1, other = torch::rand({1, 3, 64, 24}) * 2 - 1;
+  auto first = fast.forward(x).clone();
+  fast.forward(other);
+  auto again = fast.forward(x);
+  EXPECT_TRUE(torch::equal(first, again));
+  EXPECT_LE(max_diff_to_module(*g, fast, 40, 52), 1e-4f);
+}
+
+#if COMICGAN_WITH_DNNL
+namespace {
+// Counts the tensor memory LibTorch allocates on the CPU while installed.
+class CountingAllocator : public c10::Allocator {
+ public:
+  CountingAllocator() : base_(c10::GetAllocator(c10::DeviceType::CPU)) {
+    c10::SetAllocator(c10::DeviceType::CPU, this, /*priority=*/100);
+  }
+  ~CountingAllocator() override { c10::SetAllocator(c10::DeviceType::CPU, base_, 100); }
+  c10::DataPtr allocate(size_t n) const override {
+    if (n > 0) ++count;  // empty tensors take no memory
+    return base_->allocate(n);
+  }
+  c10::DeleterFnPtr raw_deleter() const override { return base_->raw_deleter(); }
+  mutable int64_t count = 0;
+
+ private:
+  c10::Allocator* base_;
+};
+}  // namespace
+
+TEST(FastGenerator, SteadyStateAllocatesNothingButTheResult) {
+  for (auto dtype : {at::kFloat, at::kBFloat16}) {
+    if (!infer::fast_kernels_available(dtype)) continue;
+    auto g = random_generator(true, 0.5, 17);
+    infer::FastGenerator fast(*g, dtype);
+    auto x = torch::rand({1, 3, 72, 56}) * 2 - 1;
+    for (int i = 0; i < 3; ++i) fast.forward(x);  // first calls: blocks and primitives made
+    int64_t during = 0;
+    at::Tensor y;
+    {
+      CountingAllocator counting;
+      for (int i = 0; i < 4; ++i) y = fast.forward(x);
+      during = counting.count;
+    }
+    EXPECT_EQ(during, 4) << c10::toString(dtype) << ": 4 calls, one result tensor each";
+    EXPECT_EQ(y.sizes(), x.sizes());
+  }
+}
+#endif
