@@ -1,5 +1,6 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <cstdlib>
 #include <list>
 #include <unordered_map>
 #include <vector>
@@ -16,6 +17,13 @@ using tag = dnnl::memory::format_tag;
 const dnnl::engine& cpu_engine() {
   static dnnl::engine engine(dnnl::engine::kind::cpu, 0);
   return engine;
+}
+
+// Winograd (F(4x4, 3x3)) for fp32 3x3 convolutions of stride 1, unless COMICGAN_NO_WINOGRAD is
+// set (to compare, in `comicgan bench`).
+bool winograd_allowed() {
+  static const bool allowed = std::getenv("COMICGAN_NO_WINOGRAD") == nullptr;
+  return allowed;
 }
 
 // Primitives kept per convolution: the sizes of one picture, of a few tile shapes, of the
@@ -42,6 +50,12 @@ struct PackedConv::Impl {
     dnnl::convolution_forward conv;
     dnnl::memory src, weights, bias, dst, scratch;
     std::unordered_map<int, dnnl::memory> args;  // the memories above, by argument
+    // Winograd wants blocked activations: the NHWC source and destination are reordered to and
+    // from copies that live in the scratch memory, after the convolution's own scratch.
+    bool blocked = false;
+    dnnl::memory blocked_src, blocked_dst;
+    dnnl::reorder to_blocked, from_blocked;
+    size_t conv_scratch = 0, src_offset = 0, dst_offset = 0;
   };
   std::list<Primitive> primitives;  // most recently used first
   dnnl::stream stream{cpu_engine()};
@@ -95,16 +109,38 @@ struct PackedConv::Impl {
       ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_tanh, 0.0f, 0.0f);
       attr.set_post_ops(ops);
     }
-    dnnl::convolution_forward::primitive_desc pd(desc, attr, engine);
+    dnnl::convolution_forward::primitive_desc pd;
+    if (winograd_allowed() && type == dt::f32 && kernel == 3 && stride == 1 && groups == 1) {
+      dnnl::convolution_forward::desc wino(
+          dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_winograd,
+          dnnl::memory::desc(src_md.dims(), type, tag::any), weights_any, bias_md,
+          dnnl::memory::desc(dst_md.dims(), type, tag::any), {stride, stride}, {0, 0}, {0, 0});
+      pd = dnnl::convolution_forward::primitive_desc(wino, attr, engine, /*allow_empty=*/true);
+    }
+    if (!pd) pd = dnnl::convolution_forward::primitive_desc(desc, attr, engine);
     p.conv = dnnl::convolution_forward(pd);
     p.weights = weights_as(pd.weights_desc());
     p.src = dnnl::memory(src_md, engine, DNNL_MEMORY_NONE);
     p.dst = dnnl::memory(dst_md, engine, DNNL_MEMORY_NONE);
     p.scratch = dnnl::memory(pd.scratchpad_desc(), engine, DNNL_MEMORY_NONE);
-    p.shape.scratch_bytes = pd.scratchpad_desc().get_size();
-    p.args = {{DNNL_ARG_SRC, p.src},
+    auto aligned = [](size_t n) { return (n + 63) / 64 * 64; };
+    p.conv_scratch = pd.scratchpad_desc().get_size();
+    p.shape.scratch_bytes = p.conv_scratch;
+    p.blocked = !(pd.src_desc() == src_md) || !(pd.dst_desc() == dst_md);
+    if (p.blocked) {
+      p.blocked_src = dnnl::memory(pd.src_desc(), engine, DNNL_MEMORY_NONE);
+      p.blocked_dst = dnnl::memory(pd.dst_desc(), engine, DNNL_MEMORY_NONE);
+      p.to_blocked = dnnl::reorder(p.src, p.blocked_src);
+      p.from_blocked = dnnl::reorder(p.blocked_dst, p.dst);
+      p.src_offset = aligned(p.conv_scratch);
+      p.dst_offset = p.src_offset + aligned(pd.src_desc().get_size());
+      p.shape.scratch_bytes = p.dst_offset + pd.dst_desc().get_size();
+    }
+    const dnnl::memory& conv_src = p.blocked ? p.blocked_src : p.src;
+    const dnnl::memory& conv_dst = p.blocked ? p.blocked_dst : p.dst;
+    p.args = {{DNNL_ARG_SRC, conv_src},
               {DNNL_ARG_WEIGHTS, p.weights},
-              {DNNL_ARG_DST, p.dst},
+              {DNNL_ARG_DST, conv_dst},
               {DNNL_ARG_SCRATCHPAD, p.scratch}};
     if (bias.defined()) {
       p.bias = dnnl::memory(bias_md, engine, bias.data_ptr());
@@ -147,9 +183,16 @@ void PackedConv::run(const void* src, int64_t height, int64_t width, bool final_
   auto& p = impl_->primitive(height, width, final_output);
   p.src.set_data_handle(const_cast<void*>(src));
   p.dst.set_data_handle(dst);
-  if (p.shape.scratch_bytes) p.scratch.set_data_handle(scratch);
-  p.conv.execute(impl_->stream, p.args);
-  impl_->stream.wait();
+  auto& stream = impl_->stream;
+  if (p.conv_scratch) p.scratch.set_data_handle(scratch);
+  if (p.blocked) {
+    p.blocked_src.set_data_handle(static_cast<char*>(scratch) + p.src_offset);
+    p.blocked_dst.set_data_handle(static_cast<char*>(scratch) + p.dst_offset);
+    p.to_blocked.execute(stream, p.src, p.blocked_src);
+  }
+  p.conv.execute(stream, p.args);
+  if (p.blocked) p.from_blocked.execute(stream, p.blocked_dst, p.dst);
+  stream.wait();
 }
 
 }  // namespace comicgan::infer
