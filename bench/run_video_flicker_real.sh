@@ -8,7 +8,8 @@
 # filter uses). Ends with each model's totals: mean warping error and summed wall time.
 #   bench/run_video_flicker_real.sh [MODEL...]   (default: the shipped comic and anime models)
 # Environment: COMICGAN (the binary, default build/comicgan), CLIPS (scripts/get-demo-video's
-# folder, default data/demo-video), OUT (scratch folder), FRAMES (per clip, default 60).
+# folder, default data/demo-video), OUT (scratch folder), FRAMES (per clip, default 60),
+# STRENGTH (--consistency-strength, default the built-in 0.8).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${COMICGAN:-$root/build/comicgan}
