@@ -9,7 +9,7 @@
 #   bench/run_video_flicker_real.sh [MODEL...]   (default: the shipped comic and anime models)
 # Environment: COMICGAN (the binary, default build/comicgan), CLIPS (scripts/get-demo-video's
 # folder, default data/demo-video), OUT (scratch folder), FRAMES (per clip, default 60),
-# STRENGTH (--consistency-strength, default the built-in 0.8).
+# STRENGTH (--consistency-strength, default the built-in one).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${COMICGAN:-$root/build/comicgan}
