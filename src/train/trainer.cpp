@@ -175,12 +175,13 @@ struct Trainer::Impl {
   bool init_step(const data::TrainingBatch& b, Losses& out, std::string& bad) {
     load_run_weights(*g_run, *g);
     g_run->train();
+    const at::Tensor photo = run_input(b.photo);  // converted once, read twice
     at::Tensor photo_features;
     {
       torch::NoGradGuard no_grad;
-      photo_features = fp32(vgg->forward(run_input(b.photo)));
+      photo_features = fp32(vgg->forward(photo));
     }
-    auto fake = g_run->forward(run_input(b.photo));
+    auto fake = g_run->forward(photo);
     auto loss = config.content_weight * content_loss(photo_features, fp32(vgg->forward(fake)));
     out["init_content"] = loss.item<double>();
     init_opt->zero_grad();
@@ -196,7 +197,8 @@ struct Trainer::Impl {
   bool gan_step(const data::TrainingBatch& b, bool train_d, Losses& out, std::string& bad) {
     load_run_weights(*g_run, *g);
     g_run->train();
-    auto fake = g_run->forward(run_input(b.photo));
+    const at::Tensor photo = run_input(b.photo);  // for G, and for D with the photo term
+    auto fake = g_run->forward(photo);
     if (train_d) {
       load_run_weights(*d_run, *d);
       d_run->train();  // one power iteration of spectral norm per D step
@@ -206,7 +208,7 @@ struct Trainer::Impl {
       // One forward for all kinds of images: per-sample LayerNorm makes this equal to one each.
       std::vector<at::Tensor> shown = {run_input(b.style), fake.detach(), run_input(b.style_gray),
                                        run_input(b.style_smooth)};
-      if (judge_photos) shown.push_back(run_input(b.photo));
+      if (judge_photos) shown.push_back(photo);
       auto parts = fp32(d_run->forward(torch::cat(shown))).split(n);
       check(parts.size() == shown.size() && fake.size(0) == n && b.style_gray.size(0) == n &&
                 b.style_smooth.size(0) == n && (!judge_photos || b.photo.size(0) == n),
