@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <mutex>
-#include <optional>
 
 #include "comicgan/error.h"
 #include "infer/buffer_pool.h"
@@ -332,7 +331,9 @@ at::Tensor FastGenerator::forward(const at::Tensor& photo, LayerTimes* times, co
     }
     if (s.tanh) {
       t = Clock::now();
-      result = s.packed ? y.contiguous() : y.tanh_().to(at::kFloat).contiguous();
+      // With oneDNN, y is a pool block the next call reuses: the result is always a copy.
+      result = s.packed ? y.clone(at::MemoryFormat::Contiguous)
+                        : y.tanh_().to(at::kFloat).contiguous();
       if (times) times->input_output += seconds_since(t);
       break;
     }
