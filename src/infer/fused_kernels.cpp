@@ -15,7 +15,7 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define COMICGAN_AVX512 1
-#include <immintrin.h>
+#include "models/avx512_lanes.h"
 #endif
 
 namespace comicgan::infer {
@@ -58,33 +58,12 @@ void check_pad(const NhwcView& v, const PadSpec& pad) {
 }
 
 #ifdef COMICGAN_AVX512
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,fma,avx512bf16"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx512f,avx512bw,avx512vl,avx512dq,fma,avx512bf16")
-// GCC 12 reports its own intrinsics' _mm512_undefined_* idiom as maybe-uninitialized.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
+COMICGAN_AVX512_BEGIN
 // Only the bf16 store uses an AVX512-BF16 instruction; fp32 kernels run on AVX-512 F/BW/VL/DQ.
-
-inline __mmask16 tail_mask(int64_t left) { return left >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << left) - 1); }
-inline __m512 load(const float* p, __mmask16 m) { return _mm512_maskz_loadu_ps(m, p); }
-inline __m512 load(const uint16_t* p, __mmask16 m) {
-  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(m, p)), 16));
-}
-inline void store(float* p, __m512 v, __mmask16 m) { _mm512_mask_storeu_ps(p, m, v); }
-inline void store(uint16_t* p, __m512 v, __mmask16 m) {
-  _mm256_mask_storeu_epi16(p, m, (__m256i)_mm512_cvtneps_pbh(v));
-}
-inline double scalar(const float* p) { return *p; }
-inline double scalar(const uint16_t* p) {
-  uint32_t bits = uint32_t(*p) << 16;
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
-}
+using avx512::load;
+using avx512::scalar;
+using avx512::store;
+using avx512::tail_mask;
 
 // One pass over the data, shifted by an estimate of the mean so E[x^2] - E[x]^2 does not cancel;
 // fp32 vector sums are flushed into doubles every 64 vectors.
@@ -110,10 +89,8 @@ Moments moments_avx512(const NhwcView& x, double eps) {
           sum = _mm512_add_ps(sum, v);
           sq = _mm512_fmadd_ps(v, v, sq);
         }
-        sum_d = _mm512_add_pd(sum_d, _mm512_add_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(sum)),
-                                                   _mm512_cvtps_pd(_mm512_extractf32x8_ps(sum, 1))));
-        sq_d = _mm512_add_pd(sq_d, _mm512_add_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(sq)),
-                                                 _mm512_cvtps_pd(_mm512_extractf32x8_ps(sq, 1))));
+        sum_d = _mm512_add_pd(sum_d, avx512::widen_sum(sum));
+        sq_d = _mm512_add_pd(sq_d, avx512::widen_sum(sq));
       }
       partial[size_t(y) * 2] = _mm512_reduce_add_pd(sum_d);
       partial[size_t(y) * 2 + 1] = _mm512_reduce_add_pd(sq_d);
@@ -187,12 +164,7 @@ void upsample_avx512(const NhwcView& in, const NhwcView& out, const ResampleAxis
   fill_pad_rows(out, pad);
 }
 
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC diagnostic pop
-#pragma GCC pop_options
-#endif
+COMICGAN_AVX512_END
 #endif  // COMICGAN_AVX512
 
 bool use_fast(at::ScalarType dtype) { return !g_force_reference.load() && fast_kernels_available(dtype); }

@@ -1,8 +1,9 @@
 // GroupNorm with one group (statistics over C,H,W per sample, a scale and shift per channel):
 // AnimeGANv2's norm layer in the generator and discriminator. Same parameters as
-// torch::nn::GroupNorm(1, channels); in bf16 channels_last it computes the statistics and the
-// affine map in fp32 from composed ops, because 1.13's channels_last kernel sums in bf16 (mean
-// error ~3 on a 4x32x128x128 input, measured); elsewhere LibTorch's own kernel.
+// torch::nn::GroupNorm(1, channels). bf16 on the CPU, NCHW or channels_last: comicgan's own
+// forward and backward (group_norm_kernels.h; fp32 arithmetic), because LibTorch 1.13's bf16
+// kernels are slow in NCHW (0.6 s of a 256x256 batch-4 training step) and sum in bf16 in
+// channels_last (mean error ~3 on a 4x32x128x128 input, measured). Everything else: LibTorch's.
 #pragma once
 
 #include <torch/nn/cloneable.h>
