@@ -8,16 +8,50 @@ namespace comicgan::models {
 namespace F = torch::nn::functional;
 
 namespace {
-// Mirrors `before` and `after` rows or columns of dimension `dim` (edges not repeated).
-at::Tensor reflect_dim(const at::Tensor& x, int64_t dim, int64_t before, int64_t after) {
-  if (before == 0 && after == 0) return x;
-  const int64_t n = x.size(dim);
-  std::vector<at::Tensor> parts;
-  if (before > 0) parts.push_back(x.narrow(dim, 1, before).flip({dim}));
-  parts.push_back(x);
-  if (after > 0) parts.push_back(x.narrow(dim, n - 1 - after, after).flip({dim}));
-  return torch::cat(parts, dim);
+using torch::autograd::AutogradContext;
+using torch::autograd::tensor_list;
+
+at::MemoryFormat layout_of(const at::Tensor& x) {
+  return !x.is_contiguous() && x.is_contiguous(at::MemoryFormat::ChannelsLast)
+             ? at::MemoryFormat::ChannelsLast
+             : at::MemoryFormat::Contiguous;
 }
+
+// Reflection padding written straight into the padded tensor, in the input's layout; its
+// backward folds the border's gradients back onto the rows and columns they mirror. (Composing it
+// from slices, flips and cat cost ~0.5 s per bf16 training step in copies, zero fills and adds,
+// and mixed NCHW/channels_last tensors in the backward pass.)
+struct ReflectionPadFunction : torch::autograd::Function<ReflectionPadFunction> {
+  static at::Tensor forward(AutogradContext* ctx, const at::Tensor& x, int64_t left, int64_t right,
+                            int64_t top, int64_t bottom) {
+    const int64_t H = x.size(2), W = x.size(3);
+    auto out = at::empty({x.size(0), x.size(1), H + top + bottom, W + left + right},
+                         x.options().memory_format(layout_of(x)));
+    auto rows = out.narrow(2, top, H);
+    rows.narrow(3, left, W).copy_(x);
+    for (int64_t i = 1; i <= left; ++i) rows.select(3, left - i).copy_(x.select(3, i));
+    for (int64_t i = 1; i <= right; ++i) rows.select(3, left + W - 1 + i).copy_(x.select(3, W - 1 - i));
+    for (int64_t i = 1; i <= top; ++i) out.select(2, top - i).copy_(out.select(2, top + i));
+    for (int64_t i = 1; i <= bottom; ++i)
+      out.select(2, top + H - 1 + i).copy_(out.select(2, top + H - 1 - i));
+    ctx->saved_data["pad"] = std::vector<int64_t>{left, right, top, bottom, H, W};
+    return out;
+  }
+
+  static tensor_list backward(AutogradContext* ctx, tensor_list grads) {
+    const auto v = ctx->saved_data["pad"].toIntVector();
+    const int64_t left = v[0], right = v[1], top = v[2], bottom = v[3], H = v[4], W = v[5];
+    const auto& g = grads[0];
+    const auto layout = layout_of(g);
+    auto rows = g.narrow(2, top, H).contiguous(layout);  // rows first: H x padded width
+    for (int64_t i = 1; i <= top; ++i) rows.select(2, i).add_(g.select(2, top - i));
+    for (int64_t i = 1; i <= bottom; ++i) rows.select(2, H - 1 - i).add_(g.select(2, top + H - 1 + i));
+    auto dx = rows.narrow(3, left, W).contiguous(layout);
+    for (int64_t i = 1; i <= left; ++i) dx.select(3, i).add_(rows.select(3, left - i));
+    for (int64_t i = 1; i <= right; ++i) dx.select(3, W - 1 - i).add_(rows.select(3, left + W - 1 + i));
+    return {dx, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+  }
+};
 }  // namespace
 
 at::Tensor reflection_pad(const at::Tensor& x, const std::array<int64_t, 4>& pad) {
@@ -27,7 +61,8 @@ at::Tensor reflection_pad(const at::Tensor& x, const std::array<int64_t, 4>& pad
         " must be smaller than the picture's ", x.size(3), "x", x.size(2));
   if (x.scalar_type() != at::kBFloat16)
     return F::pad(x, F::PadFuncOptions({pad[0], pad[1], pad[2], pad[3]}).mode(torch::kReflect));
-  return reflect_dim(reflect_dim(x, 3, pad[0], pad[1]), 2, pad[2], pad[3]);
+  if (pad[0] == 0 && pad[1] == 0 && pad[2] == 0 && pad[3] == 0) return x;
+  return ReflectionPadFunction::apply(x, pad[0], pad[1], pad[2], pad[3]);
 }
 
 }  // namespace comicgan::models

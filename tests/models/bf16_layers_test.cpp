@@ -76,3 +76,63 @@ TEST(OneGroupNorm, Bf16ChannelsLastIsAsAccurateAsNchw) {
   EXPECT_LT((xcl.grad().to(torch::kFloat) - x32.grad()).abs().max().item<float>(),
             0.05f * x32.grad().abs().max().item<float>());
 }
+
+// comicgan's own bf16 GroupNorm (NCHW and channels_last) against LibTorch's fp32 kernel on the
+// same values: output, and the gradients of input, weight and bias. The input sits far from zero
+// (mean 6, std 0.5): the statistics must not cancel.
+TEST(OneGroupNorm, Bf16ForwardAndBackwardMatchFp32InBothLayouts) {
+  torch::manual_seed(7);
+  const int64_t C = 24;
+  auto weight = torch::rand({C}) + 0.5, bias = torch::randn({C});
+  auto x = (torch::randn({3, C, 9, 11}) * 0.5 + 6).to(torch::kBFloat16);
+  auto dy = torch::randn({3, C, 9, 11}).to(torch::kBFloat16);
+
+  auto x32 = x.to(torch::kFloat).requires_grad_();
+  auto w32 = weight.clone().requires_grad_(), b32 = bias.clone().requires_grad_();
+  auto expected = torch::group_norm(x32, 1, w32, b32, 1e-5);
+  (expected * dy.to(torch::kFloat)).sum().backward();
+
+  for (auto layout : {at::MemoryFormat::Contiguous, at::MemoryFormat::ChannelsLast}) {
+    SCOPED_TRACE(layout == at::MemoryFormat::Contiguous ? "NCHW" : "channels_last");
+    comicgan::models::OneGroupNorm norm(C);
+    {
+      torch::NoGradGuard no_grad;
+      norm->weight.copy_(weight);
+      norm->bias.copy_(bias);
+    }
+    norm->to(torch::kBFloat16);
+    auto input = x.contiguous(layout).detach().requires_grad_();
+    auto y = norm->forward(input);
+    EXPECT_EQ(y.scalar_type(), torch::kBFloat16);
+    EXPECT_TRUE(y.is_contiguous(layout));
+    EXPECT_LT((y.to(torch::kFloat) - expected).abs().max().item<float>(), 0.04f);  // |y| <= ~5
+    (y * dy.contiguous(layout)).sum().backward();
+    EXPECT_TRUE(input.grad().is_contiguous(layout));
+    auto rel = [](const at::Tensor& got, const at::Tensor& want) {
+      return ((got.to(torch::kFloat) - want).abs().max() / want.abs().max()).item<float>();
+    };
+    EXPECT_LT(rel(input.grad(), x32.grad()), 0.02f);
+    EXPECT_LT(rel(norm->weight.grad(), w32.grad()), 0.02f);
+    EXPECT_LT(rel(norm->bias.grad(), b32.grad()), 0.02f);
+  }
+}
+
+TEST(ReflectionPad, Bf16ChannelsLastKeepsItsLayoutAndMatchesFp32) {
+  torch::manual_seed(8);
+  auto x = torch::randn({2, 5, 7, 9}).to(torch::kBFloat16);
+  const std::array<int64_t, 4> pad = {3, 2, 1, 3};
+  auto x32 = x.to(torch::kFloat).requires_grad_();
+  auto expected = reflection_pad(x32, pad);
+  auto w = torch::randn(expected.sizes()).to(torch::kBFloat16);
+  (expected * w.to(torch::kFloat)).sum().backward();
+
+  auto xcl = x.contiguous(at::MemoryFormat::ChannelsLast).requires_grad_();
+  auto got = reflection_pad(xcl, pad);
+  EXPECT_TRUE(got.is_contiguous(at::MemoryFormat::ChannelsLast));
+  EXPECT_TRUE(torch::equal(got.to(torch::kFloat), expected.detach()));
+  (got * w.contiguous(at::MemoryFormat::ChannelsLast)).sum().backward();
+  EXPECT_TRUE(xcl.grad().is_contiguous(at::MemoryFormat::ChannelsLast));
+  // Up to four border gradients fold onto one pixel, summed in bf16.
+  EXPECT_LT((xcl.grad().to(torch::kFloat) - x32.grad()).abs().max().item<float>(),
+            0.02f * x32.grad().abs().max().item<float>());
+}
