@@ -50,12 +50,20 @@ at::Tensor SpectralNormConv2dImpl::normalized_weight() {
 }
 
 at::Tensor SpectralNormConv2dImpl::forward(const at::Tensor& x) {
-  const auto& p = options_.pad;
-  auto padded = (p[0] || p[1] || p[2] || p[3])
-                    ? F::pad(x, F::PadFuncOptions({p[0], p[1], p[2], p[3]}))
-                    : x;
-  return F::conv2d(padded, normalized_weight(),
-                   F::Conv2dFuncOptions().stride(options_.stride).bias(bias));
+  const auto& p = options_.pad;  // {left, right, top, bottom}
+  const int64_t k = options_.kernel, s = options_.stride;
+  auto options = F::Conv2dFuncOptions().stride(s).bias(bias);
+  if (p[0] < p[1] || p[2] < p[3]) {
+    auto padded = F::pad(x, F::PadFuncOptions({p[0], p[1], p[2], p[3]}));
+    return F::conv2d(padded, normalized_weight(), options);
+  }
+  // Zero padding inside the convolution (no padded copy): `left` and `top` on both sides, then
+  // the outputs that only the wider right/bottom padding produced are cut off.
+  auto y = F::conv2d(x, normalized_weight(), options.padding(std::vector<int64_t>{p[2], p[0]}));
+  const int64_t h = (x.size(2) + p[2] + p[3] - k) / s + 1, w = (x.size(3) + p[0] + p[1] - k) / s + 1;
+  if (y.size(2) != h) y = y.narrow(2, 0, h);
+  if (y.size(3) != w) y = y.narrow(3, 0, w);
+  return y;
 }
 
 }  // namespace comicgan::models

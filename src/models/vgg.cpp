@@ -79,6 +79,23 @@ PerceptualNet::PerceptualNet(const io::NamedTensors& state, std::vector<Layer> l
   eval();
 }
 
+namespace {
+// 2x2 max pooling, stride 2. Without autograd (the style and photo passes of a training step, and
+// evaluation) from elementwise maxima, which give the same values faster than 1.13's kernel
+// (8x64x256x256, 2 threads: bf16 NCHW 44 ms against 120, bf16 channels_last 22 ms against 30
+// from the four strided quarters, fp32 NCHW 65 ms against 137); with autograd LibTorch's kernel,
+// whose backward is the fast one.
+at::Tensor max_pool_2x2(const at::Tensor& x) {
+  if (x.requires_grad() && torch::GradMode::is_enabled())
+    return F::max_pool2d(x, F::MaxPool2dFuncOptions(2).stride(2));
+  const int64_t h = x.size(2) / 2 * 2, w = x.size(3) / 2 * 2;
+  auto even = x.narrow(2, 0, h).narrow(3, 0, w);
+  if (x.is_contiguous()) return even.unflatten(3, {w / 2, 2}).amax(4).unflatten(2, {h / 2, 2}).amax(3);
+  auto quarter = [&](int64_t dy, int64_t dx) { return even.slice(2, dy, h, 2).slice(3, dx, w, 2); };
+  return torch::maximum(torch::maximum(quarter(0, 0), quarter(0, 1)), torch::maximum(quarter(1, 0), quarter(1, 1)));
+}
+}  // namespace
+
 at::Tensor PerceptualNet::forward(const at::Tensor& image) {
   check(image.dim() == 4 && image.size(1) == 3, "perceptual net: expected (N,3,H,W), found ",
         image.sizes());
@@ -89,7 +106,7 @@ at::Tensor PerceptualNet::forward(const at::Tensor& image) {
       x = reflection_pad(x, {layer.pad, layer.pad, layer.pad, layer.pad});
     x = convs_[i]->forward(x);
     if (layer.relu) x = torch::relu(x);
-    if (layer.pool_after) x = F::max_pool2d(x, F::MaxPool2dFuncOptions(2).stride(2));
+    if (layer.pool_after) x = max_pool_2x2(x);
   }
   return x;
 }

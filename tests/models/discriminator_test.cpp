@@ -7,6 +7,7 @@
 
 #include "comicgan/error.h"
 #include "models/generator.h"
+#include "models/spectral_norm_conv.h"
 #include "train/json_tensors.h"
 
 using namespace comicgan;
@@ -73,4 +74,33 @@ TEST(Discriminator, UnknownArchitectureAndBadOptionsAreRefused) {
   EXPECT_THROW(models::make_discriminator("stylegan"), Error);
   EXPECT_THROW(models::make_discriminator("animegan2", {{"channels", 7}}), Error);
   EXPECT_THROW(models::make_discriminator("animegan2", {{"layers", 0}}), Error);
+}
+
+// The convolutions pad inside oneDNN (no padded copy), cutting the extra outputs of the wider
+// symmetric padding: equal to padding with zeros first, for even and odd sizes and both strides.
+TEST(Discriminator, PaddingInsideTheConvolutionEqualsExplicitZeroPadding) {
+  torch::manual_seed(9);
+  for (int64_t stride : {1, 2}) {
+    for (int64_t size : {8, 9}) {
+      models::SpectralNormConvOptions o;
+      o.in_channels = 4;
+      o.out_channels = 6;
+      o.stride = stride;
+      o.pad = stride == 1 ? std::array<int64_t, 4>{1, 1, 1, 1} : std::array<int64_t, 4>{1, 0, 1, 0};
+      o.spectral_norm = false;
+      models::SpectralNormConv2d conv(o);
+      auto x = torch::randn({2, 4, size, size + 1}).requires_grad_();
+      auto y = conv->forward(x);
+      auto x2 = x.detach().clone().requires_grad_();
+      auto padded = torch::nn::functional::pad(
+          x2, torch::nn::functional::PadFuncOptions(std::vector<int64_t>(o.pad.begin(), o.pad.end())));
+      auto expected = torch::conv2d(padded, conv->weight, {}, stride);
+      ASSERT_EQ(y.sizes(), expected.sizes()) << "stride " << stride << " size " << size;
+      EXPECT_LT(max_abs_diff(y, expected), 1e-5);
+      auto w = torch::randn(y.sizes());
+      (y * w).sum().backward();
+      (expected * w).sum().backward();
+      EXPECT_LT(max_abs_diff(x.grad(), x2.grad()), 1e-5);
+    }
+  }
 }

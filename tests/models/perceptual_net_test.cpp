@@ -50,3 +50,25 @@ TEST(PerceptualNet, AStateDictThatIsNoVggIsRefused) {
                             {"conv6.weight", torch::zeros({8, 8, 3, 3})}};
   EXPECT_THROW(models::perceptual_net_from_state(wrong, "x.pt"), Error);
 }
+
+// Without autograd the 2x2 max pooling is computed from elementwise maxima; with it, LibTorch's
+// pooling kernel. Both give the same features, on odd sizes too, fp32 and bf16, both layouts.
+TEST(PerceptualNet, PoolingWithoutAutogradGivesTheSameFeatures) {
+  auto net = models::default_perceptual_net();
+  auto x = torch::rand({2, 3, 21, 19}) * 2 - 1;
+  for (auto dtype : {torch::kFloat, torch::kBFloat16}) {
+    for (auto layout : {at::MemoryFormat::Contiguous, at::MemoryFormat::ChannelsLast}) {
+      net->to(dtype);
+      auto input = x.to(dtype).contiguous(layout);
+      at::Tensor without;
+      {
+        torch::NoGradGuard no_grad;
+        without = net->forward(input);
+      }
+      auto with = net->forward(input.clone().requires_grad_());
+      ASSERT_TRUE(with.requires_grad());
+      EXPECT_TRUE(torch::equal(without, with.detach()))
+          << c10::toString(dtype) << (layout == at::MemoryFormat::ChannelsLast ? " channels_last" : "");
+    }
+  }
+}
