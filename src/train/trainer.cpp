@@ -14,6 +14,7 @@
 #include "models/generator.h"
 #include "models/model_store.h"
 #include "models/vgg.h"
+#include "train/channels_last.h"
 #include "train/checkpoint.h"
 #include "train/ema.h"
 #include "train/losses.h"
@@ -51,17 +52,18 @@ void store_gradients(torch::nn::Module& master, torch::nn::Module& run) {
   auto to = master.parameters(), from = run.parameters();
   for (size_t i = 0; i < to.size(); ++i) {
     auto& grad = from[i].mutable_grad();
-    to[i].mutable_grad() = grad.defined() ? grad.to(to[i].scalar_type()) : at::Tensor();
+    // In the fp32 weight's own layout (the copy's convolutions are channels_last).
+    to[i].mutable_grad() = grad.defined() ? at::empty_like(to[i]).copy_(grad) : at::Tensor();
     grad.reset();
   }
   copy_buffers(master, run);
 }
 
-// A bf16 copy of a network for computing: its buffers (spectral-norm vectors) stay fp32. NCHW:
-// in channels_last the step was slower once GroupNorm was made exact (bench/RESULTS.md).
+// A bf16 copy of a network for computing: its buffers (spectral-norm vectors) stay fp32.
 template <class Net>
 std::shared_ptr<Net> bf16_copy(std::shared_ptr<Net> net, torch::Device device) {
-  net->to(device, torch::kBFloat16);
+  net->to(device);
+  to_bf16_channels_last(*net);
   for (auto& b : net->buffers()) b.set_data(b.to(torch::kFloat));
   return net;
 }
@@ -125,7 +127,7 @@ struct Trainer::Impl {
       d_run = bf16_copy(models::make_discriminator(config.discriminator_arch,
                                                    config.discriminator_options),
                         device);
-      vgg->to(device, torch::kBFloat16);
+      to_bf16_channels_last(*vgg);
     } else {
       g_run = g;
       d_run = d;
@@ -154,8 +156,13 @@ struct Trainer::Impl {
   }
 
   // A network's input in the precision it computes in, and its output back in fp32 for losses.
-  at::Tensor run_input(const at::Tensor& t) const { return bf16 ? t.to(torch::kBFloat16) : t; }
+  at::Tensor run_input(const at::Tensor& t) const {
+    if (!bf16) return t;
+    return t.to(torch::kBFloat16).contiguous(at::MemoryFormat::ChannelsLast);
+  }
   static at::Tensor fp32(const at::Tensor& t) { return t.to(torch::kFloat); }
+  // A bf16 network's output, whose gradient must come back channels_last (train/channels_last.h).
+  at::Tensor run_output(const at::Tensor& t) const { return bf16 ? channels_last_gradient(t) : t; }
   void load_run_weights(torch::nn::Module& run, const torch::nn::Module& master) {
     if (bf16) copy_weights(run, master);
   }
@@ -181,8 +188,8 @@ struct Trainer::Impl {
       torch::NoGradGuard no_grad;
       photo_features = fp32(vgg->forward(photo));
     }
-    auto fake = g_run->forward(photo);
-    auto loss = config.content_weight * content_loss(photo_features, fp32(vgg->forward(fake)));
+    auto fake = run_output(g_run->forward(photo));
+    auto loss = config.content_weight * content_loss(photo_features, fp32(run_output(vgg->forward(fake))));
     out["init_content"] = loss.item<double>();
     init_opt->zero_grad();
     loss.backward();
@@ -198,7 +205,7 @@ struct Trainer::Impl {
     load_run_weights(*g_run, *g);
     g_run->train();
     const at::Tensor photo = run_input(b.photo);  // for G, and for D with the photo term
-    auto fake = g_run->forward(photo);
+    auto fake = run_output(g_run->forward(photo));
     if (train_d) {
       load_run_weights(*d_run, *d);
       d_run->train();  // one power iteration of spectral norm per D step
@@ -246,7 +253,7 @@ struct Trainer::Impl {
       photo_features = both[0];
       gray_features = both[1];
     }
-    auto fake_features = fp32(vgg->forward(fake));
+    auto fake_features = fp32(run_output(vgg->forward(fake)));
     auto adv = config.adv_weight * generator_adversarial_loss(gan, fp32(d_run->forward(fake)));
     auto fake32 = fp32(fake);
     auto content = config.content_weight * content_loss(photo_features, fake_features);
