@@ -2,12 +2,17 @@
 // a given size and batch, on random data, for bench/RESULTS.md. Compare with
 // bench/train_step_pytorch.py (the same step in PyTorch) via bench/run_train_step.sh.
 //   build/bench/train_step_bench [size=256] [batch=4] [steps=3] [threads=2] [precision=fp32]
+// COMICGAN_PROFILE=FILE writes a chrome://tracing profile of the second step (LibTorch's
+// profiler); bench/profile_summary.py sums it by operator.
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/torch.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -53,11 +58,17 @@ int main(int argc, char** argv) {
 
   std::vector<double> times;
   auto last = std::chrono::steady_clock::now();
+  const char* profile_file = std::getenv("COMICGAN_PROFILE");
+  std::unique_ptr<torch::autograd::profiler::RecordProfile> profile;
   comicgan::train::TrainHooks hooks;
   hooks.progress = [&](const comicgan::train::ProgressInfo& info) {
     auto now = std::chrono::steady_clock::now();
     if (info.step > 1) times.push_back(std::chrono::duration<double>(now - last).count());
-    last = now;
+    if (profile_file && info.step == 1)
+      profile = std::make_unique<torch::autograd::profiler::RecordProfile>(profile_file);
+    else
+      profile.reset();  // the profile covers step 2 only
+    last = std::chrono::steady_clock::now();
   };
   RandomBatches data(batch, size);
   comicgan::train::Trainer(config, run_dir.string(), data, hooks).run(false);
