@@ -89,7 +89,9 @@ TEST(MotionClip, FlowConsistencyLowersFlickerOnRealImagery) {
   };
   const double off = flicker(false, 0.8f), flow = flicker(true, 0.8f);
   EXPECT_LT(flow, 0.7 * off) << "off " << off << ", flow " << flow;
-  // --consistency-strength: 0 leaves every frame as stylized; more is steadier.
-  EXPECT_DOUBLE_EQ(flicker(true, 0.0f), off);
+  // --consistency-strength: 0 leaves every frame as stylized; more is steadier. (Not to the last
+  // bit: under a loaded machine two stylizations of the same clip have differed by 1e-4 of the
+  // error, 10.5696 vs 10.5686, from threading; the effects measured here are 30% and more.)
+  EXPECT_NEAR(flicker(true, 0.0f), off, 1e-3 * off);
   EXPECT_LT(flicker(true, 0.95f), flow);
 }
