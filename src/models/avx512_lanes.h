@@ -12,16 +12,20 @@
 #define COMICGAN_AVX512_TARGET "avx512f,avx512bw,avx512vl,avx512dq,fma,avx512bf16"
 // Everything between COMICGAN_AVX512_BEGIN and COMICGAN_AVX512_END is compiled for that target.
 #if defined(__clang__)
-#define COMICGAN_AVX512_BEGIN \
-  _Pragma("clang attribute push(__attribute__((target(\"avx512f,avx512bw,avx512vl,avx512dq,fma,avx512bf16\"))), apply_to = function)")
+#define COMICGAN_AVX512_BEGIN                                                                 \
+  _Pragma(                                                                                    \
+      "clang attribute "                                                                      \
+      "push(__attribute__((target(\"avx512f,avx512bw,avx512vl,avx512dq,fma,avx512bf16\"))), " \
+      "apply_to = function)")
 #define COMICGAN_AVX512_END _Pragma("clang attribute pop")
 #else
 // GCC 12 reports its own intrinsics' _mm512_undefined_* idiom as (maybe-)uninitialized.
-#define COMICGAN_AVX512_BEGIN                                                     \
+#define COMICGAN_AVX512_BEGIN                                                      \
   _Pragma("GCC push_options")                                                      \
-  _Pragma("GCC target(\"avx512f,avx512bw,avx512vl,avx512dq,fma,avx512bf16\")") \
-  _Pragma("GCC diagnostic push") _Pragma("GCC diagnostic ignored \"-Wmaybe-uninitialized\"") \
-  _Pragma("GCC diagnostic ignored \"-Wuninitialized\"")
+      _Pragma("GCC target(\"avx512f,avx512bw,avx512vl,avx512dq,fma,avx512bf16\")") \
+          _Pragma("GCC diagnostic push")                                           \
+              _Pragma("GCC diagnostic ignored \"-Wmaybe-uninitialized\"")          \
+                  _Pragma("GCC diagnostic ignored \"-Wuninitialized\"")
 #define COMICGAN_AVX512_END _Pragma("GCC diagnostic pop") _Pragma("GCC pop_options")
 #endif
 
@@ -33,10 +37,13 @@
 namespace comicgan::avx512 {
 #define COMICGAN_LANES inline __attribute__((target(COMICGAN_AVX512_TARGET), always_inline))
 
-COMICGAN_LANES __mmask16 tail_mask(int64_t left) { return left >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << left) - 1); }
+COMICGAN_LANES __mmask16 tail_mask(int64_t left) {
+  return left >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << left) - 1);
+}
 COMICGAN_LANES __m512 load(const float* p, __mmask16 m) { return _mm512_maskz_loadu_ps(m, p); }
 COMICGAN_LANES __m512 load(const uint16_t* p, __mmask16 m) {
-  return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(m, p)), 16));
+  return _mm512_castsi512_ps(
+      _mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_maskz_loadu_epi16(m, p)), 16));
 }
 COMICGAN_LANES void store(float* p, __m512 v, __mmask16 m) { _mm512_mask_storeu_ps(p, m, v); }
 COMICGAN_LANES void store(uint16_t* p, __m512 v, __mmask16 m) {
@@ -51,7 +58,8 @@ COMICGAN_LANES double scalar(const uint16_t* p) {
 }
 // The 16 fp32 lanes summed into 8 doubles' worth: (low half + high half) widened.
 COMICGAN_LANES __m512d widen_sum(__m512 v) {
-  return _mm512_add_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(v)), _mm512_cvtps_pd(_mm512_extractf32x8_ps(v, 1)));
+  return _mm512_add_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(v)),
+                       _mm512_cvtps_pd(_mm512_extractf32x8_ps(v, 1)));
 }
 
 #undef COMICGAN_LANES

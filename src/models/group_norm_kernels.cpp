@@ -66,7 +66,8 @@ Sums grad_sums_avx512(const T* dy, const T* x, int64_t n, float mean) {
 }
 
 template <typename T>
-void grad_input_avx512(const T* dy, const T* x, int64_t n, float a, float b, float e, float mean, T* dx) {
+void grad_input_avx512(const T* dy, const T* x, int64_t n, float a, float b, float e, float mean,
+                       T* dx) {
   const __m512 va = _mm512_set1_ps(a), vb = _mm512_set1_ps(b), ve = _mm512_set1_ps(e),
                mu = _mm512_set1_ps(mean);
   for (int64_t i = 0; i < n; i += 16) {
@@ -77,7 +78,8 @@ void grad_input_avx512(const T* dy, const T* x, int64_t n, float a, float b, flo
 }
 
 template <typename T>
-void pixels_affine_avx512(const T* x, int64_t pixels, int64_t C, const float* scale, const float* shift, T* y) {
+void pixels_affine_avx512(const T* x, int64_t pixels, int64_t C, const float* scale,
+                          const float* shift, T* y) {
   for (int64_t p = 0; p < pixels; ++p, x += C, y += C)
     for (int64_t c = 0; c < C; c += 16) {
       __mmask16 m = tail_mask(C - c);
@@ -120,7 +122,8 @@ void pixels_grad_input_avx512(const T* dy, const T* x, int64_t pixels, int64_t C
     for (int64_t c = 0; c < C; c += 16) {
       __mmask16 m = tail_mask(C - c);
       __m512 centred = _mm512_sub_ps(load(x + c, m), mu);
-      store(dx + c, _mm512_fmadd_ps(load(a + c, m), load(dy + c, m), _mm512_fmadd_ps(vb, centred, ve)), m);
+      store(dx + c,
+            _mm512_fmadd_ps(load(a + c, m), load(dy + c, m), _mm512_fmadd_ps(vb, centred, ve)), m);
     }
 }
 
@@ -128,8 +131,8 @@ COMICGAN_AVX512_END
 
 bool use_avx512(at::ScalarType dtype) {
   static const bool f32 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
-                          __builtin_cpu_supports("fma");
+                          __builtin_cpu_supports("avx512vl") &&
+                          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma");
   static const bool bf16 = f32 && __builtin_cpu_supports("avx512bf16");
   return !g_force_reference.load() && (dtype == at::kBFloat16 ? bf16 : f32);
 }
@@ -193,8 +196,8 @@ void plane_grad_input(const void* dy, const void* x, at::ScalarType dtype, int64
   reference::plane_grad_input(dy, x, dtype, n, a, b, e, mean, dx);
 }
 
-void pixels_affine(const void* x, at::ScalarType dtype, int64_t pixels, int64_t C, const float* scale,
-                   const float* shift, void* y) {
+void pixels_affine(const void* x, at::ScalarType dtype, int64_t pixels, int64_t C,
+                   const float* scale, const float* shift, void* y) {
 #ifdef COMICGAN_AVX512
   if (use_avx512(dtype)) {
     if (dtype == at::kBFloat16)
@@ -207,8 +210,8 @@ void pixels_affine(const void* x, at::ScalarType dtype, int64_t pixels, int64_t 
   reference::pixels_affine(x, dtype, pixels, C, scale, shift, y);
 }
 
-void pixels_grad_sums(const void* dy, const void* x, at::ScalarType dtype, int64_t pixels, int64_t C,
-                      float mean, double* sum_dy, double* sum_dyx) {
+void pixels_grad_sums(const void* dy, const void* x, at::ScalarType dtype, int64_t pixels,
+                      int64_t C, float mean, double* sum_dy, double* sum_dyx) {
 #ifdef COMICGAN_AVX512
   if (use_avx512(dtype)) {
     if (dtype == at::kBFloat16)
@@ -221,14 +224,16 @@ void pixels_grad_sums(const void* dy, const void* x, at::ScalarType dtype, int64
   reference::pixels_grad_sums(dy, x, dtype, pixels, C, mean, sum_dy, sum_dyx);
 }
 
-void pixels_grad_input(const void* dy, const void* x, at::ScalarType dtype, int64_t pixels, int64_t C,
-                       const float* a, float b, float e, float mean, void* dx) {
+void pixels_grad_input(const void* dy, const void* x, at::ScalarType dtype, int64_t pixels,
+                       int64_t C, const float* a, float b, float e, float mean, void* dx) {
 #ifdef COMICGAN_AVX512
   if (use_avx512(dtype)) {
     if (dtype == at::kBFloat16)
-      pixels_grad_input_avx512(as<uint16_t>(dy), as<uint16_t>(x), pixels, C, a, b, e, mean, as<uint16_t>(dx));
+      pixels_grad_input_avx512(as<uint16_t>(dy), as<uint16_t>(x), pixels, C, a, b, e, mean,
+                               as<uint16_t>(dx));
     else
-      pixels_grad_input_avx512(as<float>(dy), as<float>(x), pixels, C, a, b, e, mean, as<float>(dx));
+      pixels_grad_input_avx512(as<float>(dy), as<float>(x), pixels, C, a, b, e, mean,
+                               as<float>(dx));
     return;
   }
 #endif

@@ -50,14 +50,15 @@ void plane_grad_input(const void* dy, const void* x, at::ScalarType dtype, int64
     put(dx, dtype, i, a * get(dy, dtype, i) + b * (get(x, dtype, i) - mean) + e);
 }
 
-void pixels_affine(const void* x, at::ScalarType dtype, int64_t pixels, int64_t C, const float* scale,
-                   const float* shift, void* y) {
+void pixels_affine(const void* x, at::ScalarType dtype, int64_t pixels, int64_t C,
+                   const float* scale, const float* shift, void* y) {
   for (int64_t p = 0; p < pixels; ++p)
-    for (int64_t c = 0; c < C; ++c) put(y, dtype, p * C + c, get(x, dtype, p * C + c) * scale[c] + shift[c]);
+    for (int64_t c = 0; c < C; ++c)
+      put(y, dtype, p * C + c, get(x, dtype, p * C + c) * scale[c] + shift[c]);
 }
 
-void pixels_grad_sums(const void* dy, const void* x, at::ScalarType dtype, int64_t pixels, int64_t C,
-                      float mean, double* sum_dy, double* sum_dyx) {
+void pixels_grad_sums(const void* dy, const void* x, at::ScalarType dtype, int64_t pixels,
+                      int64_t C, float mean, double* sum_dy, double* sum_dyx) {
   for (int64_t p = 0; p < pixels; ++p)
     for (int64_t c = 0; c < C; ++c) {
       double g = get(dy, dtype, p * C + c);
@@ -66,8 +67,8 @@ void pixels_grad_sums(const void* dy, const void* x, at::ScalarType dtype, int64
     }
 }
 
-void pixels_grad_input(const void* dy, const void* x, at::ScalarType dtype, int64_t pixels, int64_t C,
-                       const float* a, float b, float e, float mean, void* dx) {
+void pixels_grad_input(const void* dy, const void* x, at::ScalarType dtype, int64_t pixels,
+                       int64_t C, const float* a, float b, float e, float mean, void* dx) {
   for (int64_t p = 0; p < pixels; ++p)
     for (int64_t c = 0; c < C; ++c) {
       int64_t i = p * C + c;

@@ -19,8 +19,12 @@ using torch::autograd::tensor_list;
 // NCHW, one piece per channel (a plane); channels_last, runs of up to 1024 pixels.
 struct Pieces {
   explicit Pieces(const at::Tensor& x)
-      : N(x.size(0)), C(x.size(1)), HW(x.size(2) * x.size(3)), nhwc(!x.is_contiguous()),
-        per_sample(nhwc ? (HW + kPixels - 1) / kPixels : C), elem(int64_t(x.element_size())) {}
+      : N(x.size(0)),
+        C(x.size(1)),
+        HW(x.size(2) * x.size(3)),
+        nhwc(!x.is_contiguous()),
+        per_sample(nhwc ? (HW + kPixels - 1) / kPixels : C),
+        elem(int64_t(x.element_size())) {}
   static constexpr int64_t kPixels = 1024;
   int64_t N, C, HW;
   bool nhwc;
@@ -28,7 +32,7 @@ struct Pieces {
   int64_t count() const { return N * per_sample; }
   int64_t sample(int64_t p) const { return p / per_sample; }
   int64_t channel(int64_t p) const { return p % per_sample; }  // NCHW only
-  int64_t pixels(int64_t p) const {  // channels_last only
+  int64_t pixels(int64_t p) const {                            // channels_last only
     return std::min(kPixels, HW - (p % per_sample) * kPixels);
   }
   int64_t elements(int64_t p) const { return nhwc ? pixels(p) * C : HW; }
@@ -38,7 +42,9 @@ struct Pieces {
   const char* at(const at::Tensor& t, int64_t p) const {
     return static_cast<const char*>(t.data_ptr()) + offset(p) * elem;
   }
-  char* at(at::Tensor& t, int64_t p) const { return static_cast<char*>(t.data_ptr()) + offset(p) * elem; }
+  char* at(at::Tensor& t, int64_t p) const {
+    return static_cast<char*>(t.data_ptr()) + offset(p) * elem;
+  }
 };
 
 // Per sample: mean and 1/sqrt(var + eps), from each piece's shifted moments merged with Chan's
@@ -117,7 +123,8 @@ struct OneGroupNormFunction : torch::autograd::Function<OneGroupNormFunction> {
     const int64_t N = pc.N, C = pc.C;
     auto dy = grads[0].to(dtype).contiguous(x.suggest_memory_format());
     auto gamma = weight.to(at::kFloat).contiguous();
-    const float *g = gamma.data_ptr<float>(), *mu = mean.data_ptr<float>(), *rs = rstd.data_ptr<float>();
+    const float *g = gamma.data_ptr<float>(), *mu = mean.data_ptr<float>(),
+                *rs = rstd.data_ptr<float>();
     // sum(dy) and sum(dy * (x - mean)) per sample and channel.
     std::vector<double> sum_dy(size_t(N * C), 0.0), sum_dyx(size_t(N * C), 0.0);
     if (pc.nhwc) {
@@ -142,7 +149,8 @@ struct OneGroupNormFunction : torch::autograd::Function<OneGroupNormFunction> {
       });
     }
     std::vector<double> dgamma(static_cast<size_t>(C), 0.0), dbeta(static_cast<size_t>(C), 0.0);
-    std::vector<float> a(size_t(N * C)), coef_b(static_cast<size_t>(N)), coef_e(static_cast<size_t>(N));
+    std::vector<float> a(size_t(N * C)), coef_b(static_cast<size_t>(N)),
+        coef_e(static_cast<size_t>(N));
     const double M = double(C * pc.HW);
     for (int64_t n = 0; n < N; ++n) {
       double mean_g = 0, mean_gx = 0;  // mean of g and of g * xhat over the sample
@@ -164,11 +172,12 @@ struct OneGroupNormFunction : torch::autograd::Function<OneGroupNormFunction> {
         for (int64_t p = p0; p < p1; ++p) {
           const int64_t n = pc.sample(p);
           if (pc.nhwc)
-            k::pixels_grad_input(pc.at(dy, p), pc.at(x, p), dtype, pc.pixels(p), C, &a[size_t(n * C)],
-                                 coef_b[size_t(n)], coef_e[size_t(n)], mu[n], pc.at(dx, p));
+            k::pixels_grad_input(pc.at(dy, p), pc.at(x, p), dtype, pc.pixels(p), C,
+                                 &a[size_t(n * C)], coef_b[size_t(n)], coef_e[size_t(n)], mu[n],
+                                 pc.at(dx, p));
           else
-            k::plane_grad_input(pc.at(dy, p), pc.at(x, p), dtype, pc.HW, a[size_t(p)], coef_b[size_t(n)],
-                                coef_e[size_t(n)], mu[n], pc.at(dx, p));
+            k::plane_grad_input(pc.at(dy, p), pc.at(x, p), dtype, pc.HW, a[size_t(p)],
+                                coef_b[size_t(n)], coef_e[size_t(n)], mu[n], pc.at(dx, p));
         }
       });
     }

@@ -30,7 +30,8 @@ struct ReflectionPadFunction : torch::autograd::Function<ReflectionPadFunction> 
     auto rows = out.narrow(2, top, H);
     rows.narrow(3, left, W).copy_(x);
     for (int64_t i = 1; i <= left; ++i) rows.select(3, left - i).copy_(x.select(3, i));
-    for (int64_t i = 1; i <= right; ++i) rows.select(3, left + W - 1 + i).copy_(x.select(3, W - 1 - i));
+    for (int64_t i = 1; i <= right; ++i)
+      rows.select(3, left + W - 1 + i).copy_(x.select(3, W - 1 - i));
     for (int64_t i = 1; i <= top; ++i) out.select(2, top - i).copy_(out.select(2, top + i));
     for (int64_t i = 1; i <= bottom; ++i)
       out.select(2, top + H - 1 + i).copy_(out.select(2, top + H - 1 - i));
@@ -45,10 +46,12 @@ struct ReflectionPadFunction : torch::autograd::Function<ReflectionPadFunction> 
     const auto layout = layout_of(g);
     auto rows = g.narrow(2, top, H).contiguous(layout);  // rows first: H x padded width
     for (int64_t i = 1; i <= top; ++i) rows.select(2, i).add_(g.select(2, top - i));
-    for (int64_t i = 1; i <= bottom; ++i) rows.select(2, H - 1 - i).add_(g.select(2, top + H - 1 + i));
+    for (int64_t i = 1; i <= bottom; ++i)
+      rows.select(2, H - 1 - i).add_(g.select(2, top + H - 1 + i));
     auto dx = rows.narrow(3, left, W).contiguous(layout);
     for (int64_t i = 1; i <= left; ++i) dx.select(3, i).add_(rows.select(3, left - i));
-    for (int64_t i = 1; i <= right; ++i) dx.select(3, W - 1 - i).add_(rows.select(3, left + W - 1 + i));
+    for (int64_t i = 1; i <= right; ++i)
+      dx.select(3, W - 1 - i).add_(rows.select(3, left + W - 1 + i));
     return {dx, at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
   }
 };

@@ -60,7 +60,8 @@ at::Tensor SpectralNormConv2dImpl::forward(const at::Tensor& x) {
   // Zero padding inside the convolution (no padded copy): `left` and `top` on both sides, then
   // the outputs that only the wider right/bottom padding produced are cut off.
   auto y = F::conv2d(x, normalized_weight(), options.padding(std::vector<int64_t>{p[2], p[0]}));
-  const int64_t h = (x.size(2) + p[2] + p[3] - k) / s + 1, w = (x.size(3) + p[0] + p[1] - k) / s + 1;
+  const int64_t h = (x.size(2) + p[2] + p[3] - k) / s + 1,
+                w = (x.size(3) + p[0] + p[1] - k) / s + 1;
   if (y.size(2) != h) y = y.narrow(2, 0, h);
   if (y.size(3) != w) y = y.narrow(3, 0, w);
   return y;

@@ -90,9 +90,11 @@ at::Tensor max_pool_2x2(const at::Tensor& x) {
     return F::max_pool2d(x, F::MaxPool2dFuncOptions(2).stride(2));
   const int64_t h = x.size(2) / 2 * 2, w = x.size(3) / 2 * 2;
   auto even = x.narrow(2, 0, h).narrow(3, 0, w);
-  if (x.is_contiguous()) return even.unflatten(3, {w / 2, 2}).amax(4).unflatten(2, {h / 2, 2}).amax(3);
+  if (x.is_contiguous())
+    return even.unflatten(3, {w / 2, 2}).amax(4).unflatten(2, {h / 2, 2}).amax(3);
   auto quarter = [&](int64_t dy, int64_t dx) { return even.slice(2, dy, h, 2).slice(3, dx, w, 2); };
-  return torch::maximum(torch::maximum(quarter(0, 0), quarter(0, 1)), torch::maximum(quarter(1, 0), quarter(1, 1)));
+  return torch::maximum(torch::maximum(quarter(0, 0), quarter(0, 1)),
+                        torch::maximum(quarter(1, 0), quarter(1, 1)));
 }
 }  // namespace
 

@@ -189,7 +189,8 @@ struct Trainer::Impl {
       photo_features = fp32(vgg->forward(photo));
     }
     auto fake = run_output(g_run->forward(photo));
-    auto loss = config.content_weight * content_loss(photo_features, fp32(run_output(vgg->forward(fake))));
+    auto loss =
+        config.content_weight * content_loss(photo_features, fp32(run_output(vgg->forward(fake))));
     out["init_content"] = loss.item<double>();
     init_opt->zero_grad();
     loss.backward();

@@ -93,7 +93,8 @@ TEST(Discriminator, PaddingInsideTheConvolutionEqualsExplicitZeroPadding) {
       auto y = conv->forward(x);
       auto x2 = x.detach().clone().requires_grad_();
       auto padded = torch::nn::functional::pad(
-          x2, torch::nn::functional::PadFuncOptions(std::vector<int64_t>(o.pad.begin(), o.pad.end())));
+          x2,
+          torch::nn::functional::PadFuncOptions(std::vector<int64_t>(o.pad.begin(), o.pad.end())));
       auto expected = torch::conv2d(padded, conv->weight, {}, stride);
       ASSERT_EQ(y.sizes(), expected.sizes()) << "stride " << stride << " size " << size;
       EXPECT_LT(max_abs_diff(y, expected), 1e-5);

@@ -61,7 +61,8 @@ TEST(GroupNormKernels, PlaneLoopsEqualTheReferences) {
       // And the sums are the right ones.
       auto xd = x.to(at::kDouble);
       EXPECT_NEAR(moments[1].first, (xd - 2.5).sum().item<double>(), 1e-6 * n);
-      EXPECT_NEAR(grads[1].second, (dy.to(at::kDouble) * (xd - 3.1)).sum().item<double>(), 1e-5 * n);
+      EXPECT_NEAR(grads[1].second, (dy.to(at::kDouble) * (xd - 3.1)).sum().item<double>(),
+                  1e-5 * n);
     }
   }
 }
@@ -73,7 +74,8 @@ TEST(GroupNormKernels, PixelLoopsEqualTheReferences) {
       for (int64_t pixels : {1, 63, 64, 65, 200}) {
         SCOPED_TRACE(std::string(c10::toString(dtype)) + " C=" + std::to_string(C) +
                      " pixels=" + std::to_string(pixels));
-        auto x = (torch::randn({pixels, C}) + 1).to(dtype), dy = torch::randn({pixels, C}).to(dtype);
+        auto x = (torch::randn({pixels, C}) + 1).to(dtype),
+             dy = torch::randn({pixels, C}).to(dtype);
         auto scale = torch::rand({C}) + 0.5, shift = torch::randn({C}), a = torch::randn({C});
         at::Tensor affine[2], input_grad[2], sum_dy[2], sum_dyx[2];
         both([&](bool ref) {

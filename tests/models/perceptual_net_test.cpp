@@ -68,7 +68,8 @@ TEST(PerceptualNet, PoolingWithoutAutogradGivesTheSameFeatures) {
       auto with = net->forward(input.clone().requires_grad_());
       ASSERT_TRUE(with.requires_grad());
       EXPECT_TRUE(torch::equal(without, with.detach()))
-          << c10::toString(dtype) << (layout == at::MemoryFormat::ChannelsLast ? " channels_last" : "");
+          << c10::toString(dtype)
+          << (layout == at::MemoryFormat::ChannelsLast ? " channels_last" : "");
     }
   }
 }

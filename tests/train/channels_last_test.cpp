@@ -20,7 +20,8 @@ TEST(ChannelsLast, GradientComesBackChannelsLastWhateverTheLossProduces) {
     return seen;
   };
   auto without = gradient_into_z(false), with = gradient_into_z(true);
-  EXPECT_FALSE(without.is_contiguous(at::MemoryFormat::ChannelsLast)) << "the case the helper is for";
+  EXPECT_FALSE(without.is_contiguous(at::MemoryFormat::ChannelsLast))
+      << "the case the helper is for";
   EXPECT_TRUE(with.is_contiguous(at::MemoryFormat::ChannelsLast));
   EXPECT_TRUE(torch::equal(with, without));
 }
@@ -31,7 +32,8 @@ TEST(ChannelsLast, NetworksGetBf16ChannelsLastConvolutionWeights) {
   train::to_bf16_channels_last(*net);
   for (auto& p : net->named_parameters()) {
     EXPECT_EQ(p.value().scalar_type(), torch::kBFloat16) << p.key();
-    if (p.value().dim() == 4) EXPECT_TRUE(p.value().is_contiguous(at::MemoryFormat::ChannelsLast)) << p.key();
+    if (p.value().dim() == 4)
+      EXPECT_TRUE(p.value().is_contiguous(at::MemoryFormat::ChannelsLast)) << p.key();
   }
   // Copying fp32 weights in keeps the layout.
   auto w = net->named_parameters()["0.weight"];
