@@ -11,23 +11,22 @@
 
 #define COMICGAN_AVX512_TARGET "avx512f,avx512bw,avx512vl,avx512dq,fma,avx512bf16"
 // Everything between COMICGAN_AVX512_BEGIN and COMICGAN_AVX512_END is compiled for that target.
+// clang-format off
 #if defined(__clang__)
-#define COMICGAN_AVX512_BEGIN                                                                 \
-  _Pragma(                                                                                    \
-      "clang attribute "                                                                      \
-      "push(__attribute__((target(\"avx512f,avx512bw,avx512vl,avx512dq,fma,avx512bf16\"))), " \
-      "apply_to = function)")
+#define COMICGAN_AVX512_BEGIN \
+  _Pragma("clang attribute push(__attribute__((target(\"avx512f,avx512bw,avx512vl,avx512dq,fma,avx512bf16\"))), apply_to = function)")
 #define COMICGAN_AVX512_END _Pragma("clang attribute pop")
 #else
 // GCC 12 reports its own intrinsics' _mm512_undefined_* idiom as (maybe-)uninitialized.
-#define COMICGAN_AVX512_BEGIN                                                      \
-  _Pragma("GCC push_options")                                                      \
-      _Pragma("GCC target(\"avx512f,avx512bw,avx512vl,avx512dq,fma,avx512bf16\")") \
-          _Pragma("GCC diagnostic push")                                           \
-              _Pragma("GCC diagnostic ignored \"-Wmaybe-uninitialized\"")          \
-                  _Pragma("GCC diagnostic ignored \"-Wuninitialized\"")
+#define COMICGAN_AVX512_BEGIN \
+  _Pragma("GCC push_options") \
+  _Pragma("GCC target(\"avx512f,avx512bw,avx512vl,avx512dq,fma,avx512bf16\")") \
+  _Pragma("GCC diagnostic push") \
+  _Pragma("GCC diagnostic ignored \"-Wmaybe-uninitialized\"") \
+  _Pragma("GCC diagnostic ignored \"-Wuninitialized\"")
 #define COMICGAN_AVX512_END _Pragma("GCC diagnostic pop") _Pragma("GCC pop_options")
 #endif
+// clang-format on
 
 #if !defined(__clang__)
 #pragma GCC diagnostic push
