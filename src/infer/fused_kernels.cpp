@@ -173,10 +173,7 @@ bool use_fast(at::ScalarType dtype) { return !g_force_reference.load() && fast_k
 
 bool fast_kernels_available(at::ScalarType dtype) {
 #ifdef COMICGAN_AVX512
-  static const bool f32 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
-  static const bool bf16 = f32 && __builtin_cpu_supports("avx512bf16");
-  return dtype == at::kBFloat16 ? bf16 : f32;
+  return avx512::cpu_supported(dtype == at::kBFloat16);
 #else
   (void)dtype;
   return false;

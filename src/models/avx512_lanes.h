@@ -28,6 +28,19 @@
 #endif
 // clang-format on
 
+namespace comicgan::avx512 {
+// Whether this CPU runs kernels compiled for COMICGAN_AVX512_TARGET: AVX-512 F/BW/VL/DQ (and FMA);
+// with `bf16_stores` also AVX512-BF16, which the bf16 store needs.
+inline bool cpu_supported(bool bf16_stores) {
+  static const bool base = __builtin_cpu_supports("avx512f") &&
+                           __builtin_cpu_supports("avx512bw") &&
+                           __builtin_cpu_supports("avx512vl") &&
+                           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma");
+  static const bool bf16 = base && __builtin_cpu_supports("avx512bf16");
+  return bf16_stores ? bf16 : base;
+}
+}  // namespace comicgan::avx512
+
 #if !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"

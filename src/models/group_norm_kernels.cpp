@@ -130,11 +130,7 @@ void pixels_grad_input_avx512(const T* dy, const T* x, int64_t pixels, int64_t C
 COMICGAN_AVX512_END
 
 bool use_avx512(at::ScalarType dtype) {
-  static const bool f32 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                          __builtin_cpu_supports("avx512vl") &&
-                          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma");
-  static const bool bf16 = f32 && __builtin_cpu_supports("avx512bf16");
-  return !g_force_reference.load() && (dtype == at::kBFloat16 ? bf16 : f32);
+  return !g_force_reference.load() && avx512::cpu_supported(dtype == at::kBFloat16);
 }
 #endif  // COMICGAN_AVX512
 
