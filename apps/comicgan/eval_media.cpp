@@ -40,13 +40,18 @@ Command eval_command(
       app.add_option("-o,--output", a->output, "report folder: index.html, grid.png, metrics.json (required)");
       app.add_option("--style", o.style, "folder of real pictures of the style: enables SWD, FID, KID");
       app.add_option("--disc", o.discriminator, "training run folder (its discriminator.cgm) or a discriminator file");
-      app.add_option("--compare", a->compare, "more models to evaluate side by side; synth:comic (or manga, cel) is the classical renderer")->expected(1, -1);
+      app.add_option("--compare", a->compare, "more models to evaluate side by side; synth:comic (or manga, cel) is the classical renderer, filter:meanshift an edge-preserving filter")->expected(1, -1);
       app.add_option("--inception", o.inception,
                      "pytorch-fid Inception weights (pt_inception-2015-12-05 state_dict): enables FID and KID");
       app.add_option("--vgg", o.vgg, "VGG19 relu3_1 weights (state_dict) for the VGG content distance; default: the shared copy when present");
       app.add_flag("--no-vgg", a->no_vgg, "skip the VGG content distance");
       app.add_option("--size", o.side, "side pictures are centre-cropped and resized to (a power-of-two multiple of 16 for SWD)")
           ->check(CLI::Range(16, 4096))
+          ->capture_default_str();
+      app.add_option("--look-max-side", o.look_max_side,
+                     "colour shift, flat gain and edge F1 are measured on whole photos shrunk to "
+                     "this longer side (0: their own size)")
+          ->check(CLI::NonNegativeNumber)
           ->capture_default_str();
       app.add_option("--max-images", o.max_images, "at most this many pictures per folder (sorted by name)")
           ->check(CLI::Range(int64_t(2), int64_t(1) << 20))

@@ -33,7 +33,7 @@ cv::Mat canny_edges(const Image& image, const EdgeOptions& o) {
   cv::cvtColor(io::image_to_bgr_mat(image), gray,
                image.channels == 4 ? cv::COLOR_BGRA2GRAY : cv::COLOR_BGR2GRAY);
   cv::Mat edges;
-  cv::Canny(gray, edges, o.low_threshold, o.high_threshold, 3, true);
+  cv::Canny(gray, edges, o.low_threshold, o.high_threshold, 3, false);
   return edges;
 }
 
@@ -70,11 +70,11 @@ double ssim_luminance(const Image& a, const Image& b) {
 EdgeScores edge_f1(const Image& reference, const Image& candidate, const EdgeOptions& o) {
   check_same_size(reference, candidate, "edge F1");
   cv::Mat ea = canny_edges(reference, o), eb = canny_edges(candidate, o);
-  cv::Mat disk = cv::getStructuringElement(cv::MORPH_ELLIPSE,
-                                           cv::Size(2 * o.tolerance + 1, 2 * o.tolerance + 1));
+  cv::Mat square = cv::getStructuringElement(cv::MORPH_RECT,
+                                             cv::Size(2 * o.tolerance + 1, 2 * o.tolerance + 1));
   cv::Mat near_a, near_b;
-  cv::dilate(ea, near_a, disk);
-  cv::dilate(eb, near_b, disk);
+  cv::dilate(ea, near_a, square);
+  cv::dilate(eb, near_b, square);
   EdgeScores s;
   s.edges_a = cv::countNonZero(ea);
   s.edges_b = cv::countNonZero(eb);

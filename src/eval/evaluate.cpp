@@ -10,6 +10,7 @@
 #include "data/comic_render_media.h"
 #include "eval/content_metrics.h"
 #include "eval/feature_distance.h"
+#include "eval/look_metrics.h"
 #include "eval/fid_inception.h"
 #include "eval/swd.h"
 #include "eval/vgg_features.h"
@@ -21,6 +22,7 @@ namespace comicgan::eval {
 namespace {
 
 const char* kRendererPrefix = "synth:";
+const char* kFilterName = "filter:meanshift";
 const char* kSwdMethod = "no network: 7x7 patches of a Laplacian pyramid (Karras et al. 2018)";
 const char* kPixelMethod = "no network: pixels (luma)";
 
@@ -60,6 +62,7 @@ void stylize_photos(infer::Stylizer& stylizer, const ImageSet& photos, ModelResu
   auto start = clock::now();
   for (const auto& photo : photos.images) result.outputs.push_back(stylizer.stylize(photo));
   double seconds = std::chrono::duration<double>(clock::now() - start).count();
+  for (const auto& photo : photos.full) result.full_outputs.push_back(stylizer.stylize(photo));
   result.metrics.push_back({"images_per_s", "Speed (images/s)",
                             double(photos.images.size()) / std::max(seconds, 1e-9), Better::higher,
                             "this machine, batch 1, " + stylizer.options().device + " " +
@@ -77,26 +80,56 @@ void render_photos(const std::string& look_name, const ImageSet& photos, ModelRe
   auto start = clock::now();
   for (const auto& photo : photos.images) result.outputs.push_back(data::render_comic(photo, look));
   double seconds = std::chrono::duration<double>(clock::now() - start).count();
+  for (const auto& photo : photos.full) result.full_outputs.push_back(data::render_comic(photo, look));
   result.metrics.push_back({"images_per_s", "Speed (images/s)",
                             double(photos.images.size()) / std::max(seconds, 1e-9), Better::higher,
                             "this machine, classical renderer", ""});
 }
 
-void content_metrics(const ImageSet& photos, const VggRelu31* vgg, int batch, ModelResult& r) {
-  double ssim_sum = 0, f1 = 0, precision = 0, recall = 0;
-  const double n = double(photos.images.size());
-  for (size_t i = 0; i < photos.images.size(); ++i) {
-    ssim_sum += ssim_luminance(photos.images[i], r.outputs[i]) / n;
-    auto e = edge_f1(photos.images[i], r.outputs[i]);
+// An edge-preserving smoothing filter as a baseline: it passes the look figures without being a
+// comic, which is what a model must be told apart from (in the pictures).
+Image mean_shift(const Image& photo) {
+  cv::Mat out;
+  cv::pyrMeanShiftFiltering(io::image_to_bgr_mat(photo), out, 10, 20);
+  return io::bgr_mat_to_image(out);
+}
+
+void filter_photos(const ImageSet& photos, ModelResult& result) {
+  result.name = kFilterName;
+  result.source = "OpenCV pyrMeanShiftFiltering(spatial 10, colour 20): edge-preserving filter, no model";
+  for (const auto& photo : photos.images) result.outputs.push_back(mean_shift(photo));
+  for (const auto& photo : photos.full) result.full_outputs.push_back(mean_shift(photo));
+}
+
+// Colour shift, flat gain and edge F1 of the whole photos (look_metrics.h, content_metrics.h).
+void look_metrics(const ImageSet& photos, ModelResult& r) {
+  if (photos.full.empty()) return;
+  double shift = 0, flat = 0, f1 = 0, precision = 0, recall = 0;
+  const double n = double(photos.full.size());
+  for (size_t i = 0; i < photos.full.size(); ++i) {
+    shift += colour_shift(photos.full[i], r.full_outputs[i]) / n;
+    flat += flat_gain(photos.full[i], r.full_outputs[i]) / n;
+    auto e = edge_f1(photos.full[i], r.full_outputs[i]);
     f1 += e.f1 / n, precision += e.precision / n, recall += e.recall / n;
   }
-  r.metrics.push_back({"ssim", "Content: SSIM of luma vs photo", ssim_sum, Better::higher,
-                       kPixelMethod, "Gaussian 11x11, sigma 1.5"});
+  r.metrics.push_back({"colour_shift", "Look: colour shift vs photo (CIE76 dE at 1/16)", shift,
+                       Better::lower, "no network: Lab of 1/16-size copies (OpenCV)", "whole photos"});
+  r.metrics.push_back({"flat_gain", "Look: flat gain (share of Sobel < 20, output - photo)", flat,
+                       Better::higher, "no network: Sobel 3x3 of luma (OpenCV)", "whole photos"});
   char detail[96];
-  std::snprintf(detail, sizeof detail, "precision %.3f, recall %.3f, 2 px tolerance", precision,
+  std::snprintf(detail, sizeof detail, "precision %.3f, recall %.3f, 1 px tolerance", precision,
                 recall);
   r.metrics.push_back({"edge_f1", "Content: Canny edge F1 vs photo", f1, Better::higher,
-                       "no network: Canny edges (OpenCV)", detail});
+                       "no network: Canny 100/200 edges of whole photos (OpenCV)", detail});
+}
+
+void content_metrics(const ImageSet& photos, const VggRelu31* vgg, int batch, ModelResult& r) {
+  double ssim_sum = 0;
+  const double n = double(photos.images.size());
+  for (size_t i = 0; i < photos.images.size(); ++i)
+    ssim_sum += ssim_luminance(photos.images[i], r.outputs[i]) / n;
+  r.metrics.push_back({"ssim", "Content: SSIM of luma vs photo", ssim_sum, Better::higher,
+                       kPixelMethod, "Gaussian 11x11, sigma 1.5"});
   if (!vgg) return;
   double distance = 0;
   for (size_t begin = 0; begin < photos.images.size(); begin += size_t(batch)) {
@@ -153,7 +186,7 @@ Evaluation evaluate(const EvalOptions& o, const Log& log_fn) {
   Evaluation ev;
   ev.options = o;
   std::vector<std::string> skipped;
-  ev.photos = load_image_folder(o.photos, o.side, o.max_images, &skipped);
+  ev.photos = load_image_folder(o.photos, o.side, o.max_images, &skipped, o.look_max_side);
   log("photos: " + std::to_string(ev.photos.images.size()) + " from " + o.photos);
   if (!o.style.empty()) {
     ev.style = load_image_folder(o.style, o.side, o.max_images, &skipped);
@@ -191,6 +224,8 @@ Evaluation evaluate(const EvalOptions& o, const Log& log_fn) {
     ModelResult r;
     if (model_name.rfind(kRendererPrefix, 0) == 0) {
       render_photos(model_name.substr(std::string(kRendererPrefix).size()), ev.photos, r);
+    } else if (model_name == kFilterName) {
+      filter_photos(ev.photos, r);
     } else {
       auto loaded = models::load_model(model_name);
       r.name = model_display_name(loaded);
@@ -199,6 +234,7 @@ Evaluation evaluate(const EvalOptions& o, const Log& log_fn) {
       infer::Stylizer stylizer(loaded.generator, {o.device, "fp32"});
       stylize_photos(stylizer, ev.photos, r);
     }
+    look_metrics(ev.photos, r);
     content_metrics(ev.photos, vgg ? &*vgg : nullptr, o.batch, r);
     if (!ev.style.images.empty()) {
       auto swd = sliced_wasserstein_distance(all_pictures(r.outputs), all_pictures(ev.style.images),

@@ -17,7 +17,8 @@ namespace comicgan::eval {
 
 struct EvalOptions {
   // Model files or shipped names; the first is "the" model. "synth:LOOK" (comic, manga, cel)
-  // is the classical renderer, as a baseline.
+  // is the classical renderer and "filter:meanshift" an edge-preserving filter (OpenCV's
+  // pyrMeanShiftFiltering, spatial 10, colour 20), as baselines.
   std::vector<std::string> models;
   std::string photos;               // folder of input photos
   std::string style;                // folder of real style pictures ("" : no style metrics)
@@ -26,6 +27,9 @@ struct EvalOptions {
   std::string vgg;                  // VGG19 relu3_1 state_dict ("" : default_vgg_path())
   bool use_default_vgg = true;
   int side = 256;                   // pictures are centre-cropped and resized to side x side
+  // The look figures (colour shift, flat gain, edge F1) are measured on the whole photos, shrunk
+  // so their longer side is at most this (0: at their own size).
+  int look_max_side = 1024;
   int64_t max_images = 64;          // per folder
   int batch = 8;
   int kid_subsets = 100;
@@ -48,6 +52,7 @@ struct ModelResult {
   std::string name, source;
   std::vector<Metric> metrics;
   std::vector<Image> outputs;  // one per photo
+  std::vector<Image> full_outputs;  // one per photo at its own size (the look figures')
   std::vector<double> swd_per_level;
   std::vector<int64_t> swd_resolutions;
 };

@@ -24,8 +24,21 @@ Image square_picture(const Image& image, int side) {
   return io::bgr_mat_to_image(out);
 }
 
+Image rgb_within(const Image& image, int max_side) {
+  cv::Mat bgr = io::image_to_bgr_mat(image);
+  if (bgr.channels() == 4) bgr = io::over_white(bgr);
+  const int longer = std::max(bgr.cols, bgr.rows);
+  if (max_side > 0 && longer > max_side) {
+    const double scale = double(max_side) / double(longer);
+    cv::resize(bgr, bgr,
+               cv::Size(std::max(1, int(bgr.cols * scale + 0.5)), std::max(1, int(bgr.rows * scale + 0.5))),
+               0, 0, cv::INTER_AREA);
+  }
+  return io::bgr_mat_to_image(bgr);
+}
+
 ImageSet load_image_folder(const std::string& folder, int side, int64_t max_images,
-                           std::vector<std::string>* skipped) {
+                           std::vector<std::string>* skipped, int full_max_side) {
   namespace fs = std::filesystem;
   std::error_code ec;
   check(fs::is_directory(folder, ec), folder, ": not a folder of pictures");
@@ -40,7 +53,9 @@ ImageSet load_image_folder(const std::string& folder, int side, int64_t max_imag
   for (const auto& f : files) {
     if (int64_t(set.images.size()) >= max_images) break;
     try {
-      set.images.push_back(square_picture(io::read_image(f.string()), side));
+      Image picture = io::read_image(f.string());
+      set.images.push_back(square_picture(picture, side));
+      if (full_max_side >= 0) set.full.push_back(rgb_within(picture, full_max_side));
       set.names.push_back(f.lexically_relative(folder).string());
     } catch (const Error& e) {
       if (skipped) skipped->push_back(e.what());

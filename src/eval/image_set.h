@@ -16,12 +16,18 @@ namespace comicgan::eval {
 struct ImageSet {
   std::vector<std::string> names;  // file names relative to the folder
   std::vector<Image> images;       // RGB, side x side
+  std::vector<Image> full;         // RGB at their own size (when asked for), one per image
 };
 
 // Throws comicgan::Error when the folder has no readable picture; unreadable files are skipped
-// and named in `skipped`.
+// and named in `skipped`. `full_max_side` >= 0 also keeps each picture whole in `full`, shrunk
+// so its longer side is at most that (0: as it is).
 ImageSet load_image_folder(const std::string& folder, int side, int64_t max_images,
-                           std::vector<std::string>* skipped = nullptr);
+                           std::vector<std::string>* skipped = nullptr, int full_max_side = -1);
+
+// `image` without alpha (composited over white), shrunk (area averaging) so its longer side is at
+// most `max_side` (0: any size).
+Image rgb_within(const Image& image, int max_side);
 
 // A square RGB picture of `side`: the centre square of `image`, resized (area averaging when
 // shrinking).

@@ -7,6 +7,7 @@
 #include "comicgan/error.h"
 #include "eval/content_metrics.h"
 #include "eval/feature_distance.h"
+#include "eval/look_metrics.h"
 #include "eval/swd.h"
 #include "eval/vgg_features.h"
 #include "eval/reference.h"
@@ -126,6 +127,24 @@ TEST(EvalContent, EdgeF1MatchesOpenCvReference) {
   Image flat(64, 48, 3);
   EXPECT_DOUBLE_EQ(eval::edge_f1(flat, flat).f1, 1.0);
   EXPECT_DOUBLE_EQ(eval::edge_f1(a, flat).f1, 0.0);
+}
+
+TEST(EvalLook, ColourShiftAndFlatGainMatchOpenCvReference) {
+  const auto& ref = reference();
+  Image a = picture_from(ref.at("look.picture_a")), b = picture_from(ref.at("look.picture_b"));
+  ASSERT_EQ(a.width, 83);  // 1/16 of each side is 5x3: the rounding of the downsampled size
+  EXPECT_NEAR(eval::colour_shift(a, b), scalar(ref, "look.colour_shift"), 1e-4);
+  EXPECT_NEAR(eval::flat_fraction(a), scalar(ref, "look.flat_a"), 1e-12);
+  EXPECT_NEAR(eval::flat_fraction(b), scalar(ref, "look.flat_b"), 1e-12);
+  EXPECT_NEAR(eval::flat_gain(a, b), scalar(ref, "look.flat_b") - scalar(ref, "look.flat_a"), 1e-12);
+  EXPECT_GT(eval::flat_gain(a, b), 0.3);  // the mean-shift filtered copy is much flatter
+  EXPECT_DOUBLE_EQ(eval::colour_shift(a, a), 0.0);
+  EXPECT_DOUBLE_EQ(eval::flat_gain(a, a), 0.0);
+}
+
+TEST(EvalLook, ColourShiftRefusesPicturesOfDifferentSizes) {
+  Image a(32, 32, 3), b(32, 31, 3);
+  EXPECT_THROW(eval::colour_shift(a, b), Error);
 }
 
 TEST(EvalContent, VggFeaturesMatchPyTorch) {
