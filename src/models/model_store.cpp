@@ -103,6 +103,10 @@ std::string describe_model(const LoadedModel& model) {
       << "options:       " << m.value("options", nlohmann::json::object()).dump() << "\n"
       << "parameters:    " << params << "\n"
       << "format:        " << m.value("format_version", 0) << "\n";
+  if (m.contains("description"))
+    out << "description:   " << m["description"].get<std::string>() << "\n";
+  if (m.contains("attribution"))
+    out << "attribution:   " << m["attribution"].get<std::string>() << "\n";
   if (m.contains("provenance")) out << "provenance:    " << m["provenance"].dump() << "\n";
   return out.str();
 }

@@ -110,6 +110,52 @@ at::Tensor color_loss(const at::Tensor& photo, const at::Tensor& fake) {
   return y + u + v;
 }
 
+at::Tensor rgb_to_lab(const at::Tensor& image) {
+  check(image.dim() == 4 && image.size(1) == 3, "rgb_to_lab: expected (N,3,H,W), found ",
+        image.sizes());
+  auto rgb = ((image + 1) * 0.5).clamp(0, 1);
+  auto linear = torch::where(rgb > 0.04045, ((rgb + 0.055) / 1.055).clamp_min(1e-6).pow(2.4),
+                             rgb / 12.92);
+  // sRGB -> XYZ (D65), each row divided by the white point's X, Y, Z as OpenCV does.
+  static const float kXyz[9] = {0.412453f / 0.950456f, 0.357580f / 0.950456f,
+                                0.180423f / 0.950456f, 0.212671f, 0.715160f, 0.072169f,
+                                0.019334f / 1.088754f, 0.119193f / 1.088754f,
+                                0.950227f / 1.088754f};
+  auto m = torch::from_blob(const_cast<float*>(kXyz), {3, 3}, torch::kFloat).to(image.options());
+  auto xyz = torch::einsum("oc,nchw->nohw", {m, linear});
+  constexpr double kEdge = 0.008856;
+  // Both branches are evaluated: the cube root only sees values above the edge (no infinite
+  // gradient at 0).
+  auto f = torch::where(xyz > kEdge, xyz.clamp_min(kEdge).pow(1.0 / 3.0),
+                        7.787 * xyz + 16.0 / 116.0);
+  auto fx = f.select(1, 0), fy = f.select(1, 1), fz = f.select(1, 2);
+  return torch::stack({116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)}, 1);
+}
+
+at::Tensor lab_color_loss(const at::Tensor& photo, const at::Tensor& fake, int64_t factor) {
+  check(factor >= 1, "lab_color_loss: pooling factor must be >= 1, found ", factor);
+  check(photo.sizes() == fake.sizes(), "lab_color_loss: photo ", photo.sizes(), " and image ",
+        fake.sizes(), " differ in size");
+  auto pool = [&](const at::Tensor& t) {
+    return factor == 1 ? t : torch::avg_pool2d(t, {factor, factor}, {factor, factor}, {0, 0}, true);
+  };
+  auto d = rgb_to_lab(pool(photo)) - rgb_to_lab(pool(fake));
+  return (d.square().sum(1) + 1e-4).sqrt().mean();  // +1e-4: a finite gradient at distance 0
+}
+
+at::Tensor flat_loss(const at::Tensor& image, double threshold) {
+  check(image.dim() == 4 && image.size(1) == 3, "flat_loss: expected (N,3,H,W), found ",
+        image.sizes());
+  check(threshold > 0, "flat_loss: threshold must be > 0, found ", threshold);
+  using torch::indexing::Slice;
+  auto luma = (image.select(1, 0) * 0.299 + image.select(1, 1) * 0.587 +
+               image.select(1, 2) * 0.114 + 1) * 127.5;
+  auto dh = luma.index({Slice(), Slice(1)}) - luma.index({Slice(), Slice(0, -1)});
+  auto dw = luma.index({Slice(), Slice(), Slice(1)}) - luma.index({Slice(), Slice(), Slice(0, -1)});
+  auto cost = [&](const at::Tensor& d) { return d.abs().clamp_max(threshold).mean() / threshold; };
+  return (cost(dh) + cost(dw)) * 0.5;
+}
+
 at::Tensor total_variation_loss(const at::Tensor& image) {
   using torch::indexing::Slice;
   auto dh = image.index({Slice(), Slice(), Slice(0, -1)}) - image.index({Slice(), Slice(), Slice(1)});

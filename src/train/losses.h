@@ -49,6 +49,21 @@ at::Tensor rgb_to_yuv(const at::Tensor& image);
 // L1 on Y plus Huber (delta 1) on U and on V, between photo and generated image.
 at::Tensor color_loss(const at::Tensor& photo, const at::Tensor& fake);
 
+// CIE L*a*b* (D65, sRGB companding; L in [0,100]) of RGB images in [-1,1], as OpenCV's
+// cvtColor(BGR2Lab) computes it for float pictures in [0,1]. Differentiable everywhere.
+at::Tensor rgb_to_lab(const at::Tensor& image);
+
+// How far the colours of `fake` are from the photo's at a coarse scale: both average-pooled by
+// `factor` (so detail, lines and flattening are free), then the mean CIE76 distance (Euclidean in
+// Lab) over the pooled pixels. The training side of comicgan eval's colour_shift.
+at::Tensor lab_color_loss(const at::Tensor& photo, const at::Tensor& fake, int64_t factor);
+
+// Truncated total variation of the luma (0-255 scale): mean over horizontal and vertical
+// neighbour differences d of min(|d|, threshold) / threshold. Weak gradients (texture, noise)
+// are pushed to zero while edges steeper than `threshold` cost a constant, so flat regions grow
+// and edges stay: the training side of comicgan eval's flat_gain.
+at::Tensor flat_loss(const at::Tensor& image, double threshold);
+
 // Mean squared differences of vertical and of horizontal neighbours, each halved (tf.nn.l2_loss
 // divided by the element count).
 at::Tensor total_variation_loss(const at::Tensor& image);

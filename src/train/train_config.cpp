@@ -11,9 +11,10 @@ namespace comicgan::train {
   X(precision) X(deterministic) X(init_lr) X(g_lr) X(d_lr) X(beta1) X(beta2)               \
   X(grad_clip) X(ema_decay) X(gan_loss) X(adv_weight) X(d_adv_weight) X(content_weight)    \
   X(style_weight) X(color_weight) X(tv_weight) X(d_real_weight) X(d_fake_weight)           \
-  X(d_gray_weight) X(d_smooth_weight) X(d_photo_weight) X(snapshot_every) X(nan_lr_factor) \
-  X(max_rollbacks) X(name) X(log_every) X(checkpoint_every) X(keep_checkpoints)            \
-  X(sample_every)
+  X(d_gray_weight) X(d_smooth_weight) X(d_photo_weight) X(lab_color_weight)                \
+  X(lab_color_factor) X(flat_weight) X(flat_threshold) X(snapshot_every) X(nan_lr_factor)  \
+  X(max_rollbacks) X(name) X(description) X(attribution) X(log_every) X(checkpoint_every)  \
+  X(keep_checkpoints) X(sample_every)
 
 nlohmann::json TrainConfig::to_json() const {
   nlohmann::json j;
@@ -59,8 +60,13 @@ void TrainConfig::validate() const {
   check(grad_clip >= 0, "grad_clip must be >= 0, found ", grad_clip);
   check(ema_decay >= 0 && ema_decay < 1, "ema_decay must be in [0, 1), found ", ema_decay);
   for (double w : {adv_weight, d_adv_weight, content_weight, style_weight, color_weight, tv_weight,
-                   d_real_weight, d_fake_weight, d_gray_weight, d_smooth_weight, d_photo_weight})
+                   d_real_weight, d_fake_weight, d_gray_weight, d_smooth_weight, d_photo_weight,
+                   lab_color_weight, flat_weight})
     check(w >= 0, "loss weights must be >= 0, found ", w);
+  check(lab_color_factor >= 1 && lab_color_factor <= image_size,
+        "lab_color_factor must be in [1, image_size], found ", lab_color_factor);
+  check(flat_threshold > 0 && flat_threshold <= 255, "flat_threshold must be in (0, 255], found ",
+        flat_threshold);
   check(snapshot_every >= 1, "snapshot_every must be >= 1, found ", snapshot_every);
   check(nan_lr_factor > 0 && nan_lr_factor < 1, "nan_lr_factor must be in (0, 1), found ",
         nan_lr_factor);

@@ -43,6 +43,14 @@ struct TrainConfig {
   double content_weight = 1.5, style_weight = 2.5, color_weight = 10.0, tv_weight = 1.0;
   double d_real_weight = 1.7, d_fake_weight = 1.7, d_gray_weight = 1.7, d_smooth_weight = 1.0;
   double d_photo_weight = 0.0;  // D also judges the training photos "not the style" (0: off)
+  // Colour kept at a coarse scale: CIE76 distance in Lab between photo and output, both
+  // average-pooled by lab_color_factor (0: off). Also in the init phase when on.
+  double lab_color_weight = 0.0;
+  int64_t lab_color_factor = 8;
+  // Flat, cel-like regions: truncated total variation of the luma, differences steeper than
+  // flat_threshold (0-255 levels) free (0: off). Also in the init phase when on.
+  double flat_weight = 0.0;
+  double flat_threshold = 6.0;
 
   // Stability
   int64_t snapshot_every = 100;  // in-memory good state the NaN guard rolls back to
@@ -51,6 +59,8 @@ struct TrainConfig {
 
   // Output
   std::string name = "trained";  // the style's name in model.cgm
+  std::string description;       // what the look is, in a few words (`comicgan models`)
+  std::string attribution;       // credit the style data asks for, written into model.cgm
   int64_t log_every = 10;
   int64_t checkpoint_every = 500;
   int64_t keep_checkpoints = 3;

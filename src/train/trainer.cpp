@@ -192,6 +192,7 @@ struct Trainer::Impl {
     auto loss =
         config.content_weight * content_loss(photo_features, fp32(run_output(vgg->forward(fake))));
     out["init_content"] = loss.item<double>();
+    loss = loss + look_terms(b.photo, fp32(fake), "init_", out);
     init_opt->zero_grad();
     loss.backward();
     store_run_gradients(*g, *g_run);
@@ -200,6 +201,23 @@ struct Trainer::Impl {
       if (!std::isfinite(value)) return bad = key, false;
     init_opt->step();
     return true;
+  }
+
+  // The colour and flatness terms (off at weight 0), added to the init and the GAN phase.
+  at::Tensor look_terms(const at::Tensor& photo, const at::Tensor& fake32, const char* prefix,
+                        Losses& out) {
+    auto total = torch::zeros({}, fake32.options());
+    if (config.lab_color_weight > 0) {
+      auto lab = config.lab_color_weight * lab_color_loss(photo, fake32, config.lab_color_factor);
+      out[std::string(prefix) + "lab_color"] = lab.item<double>();
+      total = total + lab;
+    }
+    if (config.flat_weight > 0) {
+      auto flat = config.flat_weight * flat_loss(fake32, config.flat_threshold);
+      out[std::string(prefix) + "flat"] = flat.item<double>();
+      total = total + flat;
+    }
+    return total;
   }
 
   bool gan_step(const data::TrainingBatch& b, bool train_d, Losses& out, std::string& bad) {
@@ -261,7 +279,7 @@ struct Trainer::Impl {
     auto style = config.style_weight * style_loss(gray_features, fake_features);
     auto color = config.color_weight * color_loss(b.photo, fake32);
     auto tv = config.tv_weight * total_variation_loss(fake32);
-    auto total = adv + content + style + color + tv;
+    auto total = adv + content + style + color + tv + look_terms(b.photo, fake32, "", out);
     out["g_total"] = total.item<double>();
     out["g_adv"] = adv.item<double>();
     out["content"] = content.item<double>();
@@ -317,10 +335,16 @@ struct Trainer::Impl {
             {"perceptual_net", vgg->description()}};
   }
 
+  io::ModelFile generator_file() const {
+    auto file = models::generator_model_file(config.arch, *ema, config.name, provenance());
+    if (!config.description.empty()) file.meta["description"] = config.description;
+    if (!config.attribution.empty()) file.meta["attribution"] = config.attribution;
+    return file;
+  }
+
   void write_models(TrainSummary& summary) {
     summary.model_path = (fs::path(run_dir) / "model.cgm").string();
-    io::write_model_file(summary.model_path,
-                         models::generator_model_file(config.arch, *ema, config.name, provenance()));
+    io::write_model_file(summary.model_path, generator_file());
 
     io::ModelFile disc;
     disc.meta = {{"kind", "discriminator"},
