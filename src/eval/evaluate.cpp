@@ -112,9 +112,9 @@ void look_metrics(const ImageSet& photos, ModelResult& r) {
     auto e = edge_f1(photos.full[i], r.full_outputs[i]);
     f1 += e.f1 / n, precision += e.precision / n, recall += e.recall / n;
   }
-  r.metrics.push_back({"colour_shift", "Look: colour shift vs photo (CIE76 dE at 1/16)", shift,
+  r.metrics.push_back({"colour_shift", "Look: colour shift vs photo (dE)", shift,
                        Better::lower, "no network: Lab of 1/16-size copies (OpenCV)", "whole photos"});
-  r.metrics.push_back({"flat_gain", "Look: flat gain (share of Sobel < 20, output - photo)", flat,
+  r.metrics.push_back({"flat_gain", "Look: flat gain vs photo", flat,
                        Better::higher, "no network: Sobel 3x3 of luma (OpenCV)", "whole photos"});
   char detail[96];
   std::snprintf(detail, sizeof detail, "precision %.3f, recall %.3f, 1 px tolerance", precision,

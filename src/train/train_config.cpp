@@ -7,6 +7,7 @@ namespace comicgan::train {
 // One list of fields for both directions, so a new field cannot be saved but not loaded.
 #define COMICGAN_TRAIN_FIELDS(X)                                                           \
   X(arch) X(generator_options) X(discriminator_arch) X(discriminator_options) X(vgg)       \
+  X(init_generator)                                                                        \
   X(image_size) X(batch_size) X(steps) X(init_steps) X(d_every) X(seed) X(device)          \
   X(precision) X(deterministic) X(init_lr) X(g_lr) X(d_lr) X(beta1) X(beta2)               \
   X(grad_clip) X(ema_decay) X(gan_loss) X(adv_weight) X(d_adv_weight) X(content_weight)    \

@@ -16,6 +16,9 @@ struct TrainConfig {
   std::string discriminator_arch = "animegan2";
   nlohmann::json discriminator_options = nlohmann::json::object();
   std::string vgg;  // torchvision vgg19 state_dict; "" = the shipped VGG19-relu3_1
+  // A generator model (file or shipped name) of the same architecture whose weights start G
+  // (fine-tuning from a look that already keeps structure); "" = random initialisation.
+  std::string init_generator;
 
   // Schedule
   int64_t image_size = 256;
@@ -48,7 +51,7 @@ struct TrainConfig {
   double lab_color_weight = 0.0;
   int64_t lab_color_factor = 8;
   // Flat, cel-like regions: truncated total variation of the luma, differences steeper than
-  // flat_threshold (0-255 levels) free (0: off). Also in the init phase when on.
+  // flat_threshold (0-255 levels) free (0: off). GAN phase only.
   double flat_weight = 0.0;
   double flat_threshold = 6.0;
 

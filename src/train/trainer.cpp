@@ -192,7 +192,7 @@ struct Trainer::Impl {
     auto loss =
         config.content_weight * content_loss(photo_features, fp32(run_output(vgg->forward(fake))));
     out["init_content"] = loss.item<double>();
-    loss = loss + look_terms(b.photo, fp32(fake), "init_", out);
+    loss = loss + look_terms(b.photo, fp32(fake), "init_", out, /*flat=*/false);
     init_opt->zero_grad();
     loss.backward();
     store_run_gradients(*g, *g_run);
@@ -203,16 +203,18 @@ struct Trainer::Impl {
     return true;
   }
 
-  // The colour and flatness terms (off at weight 0), added to the init and the GAN phase.
+  // The colour and flatness terms (off at weight 0). The init phase leaves flatness out: from a
+  // blurry start every gradient is below the threshold, and the term would flatten the picture
+  // to one tone before G learnt any edge.
   at::Tensor look_terms(const at::Tensor& photo, const at::Tensor& fake32, const char* prefix,
-                        Losses& out) {
+                        Losses& out, bool flat_term = true) {
     auto total = torch::zeros({}, fake32.options());
     if (config.lab_color_weight > 0) {
       auto lab = config.lab_color_weight * lab_color_loss(photo, fake32, config.lab_color_factor);
       out[std::string(prefix) + "lab_color"] = lab.item<double>();
       total = total + lab;
     }
-    if (config.flat_weight > 0) {
+    if (flat_term && config.flat_weight > 0) {
       auto flat = config.flat_weight * flat_loss(fake32, config.flat_threshold);
       out[std::string(prefix) + "flat"] = flat.item<double>();
       total = total + flat;
@@ -295,6 +297,18 @@ struct Trainer::Impl {
       if (!std::isfinite(value)) return bad = key, false;
     g_opt->step();
     return true;
+  }
+
+  // G's weights from a generator model file of the same architecture and options.
+  void start_from(const std::string& model) {
+    auto loaded = models::load_model(model);
+    const auto arch = loaded.meta.value("architecture", std::string());
+    const auto options = loaded.meta.value("options", nlohmann::json::object());
+    check(arch == config.arch && options == g->options(), "init generator ", model, " is ", arch,
+          " ", options.dump(), ", but this run trains ", config.arch, " ", g->options().dump());
+    loaded.generator->to(device);
+    copy_weights(*g, *loaded.generator);
+    log("generator starts from " + loaded.source);
   }
 
   void take_snapshot() {
@@ -380,6 +394,7 @@ TrainSummary Trainer::Impl::run(bool resume) {
     check(list_checkpoints(run_dir).empty(), run_dir,
           " already holds checkpoints of a run: pass --resume to continue it, or choose another "
           "output folder");
+    if (!config.init_generator.empty()) start_from(config.init_generator);
     ema_update(*ema, *g, 0.0);
   }
   state.config = config.to_json();

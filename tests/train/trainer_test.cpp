@@ -270,6 +270,66 @@ TEST(Trainer, PhotoTermTeachesTheDiscriminatorThatPhotosAreNotTheStyle) {
                                       << "photo term, " << score[1] << " with it";
 }
 
+TEST(Trainer, StartsFromAnInitGenerator) {
+  TempDir first("init_first"), second("init_second"), other("init_other");
+  auto config = tiny_config();
+  config.steps = 6;
+  {
+    comicgan::testing::SyntheticBatches data(config.batch_size, config.image_size);
+    train::Trainer(config, first.str(), data).run(false);
+  }
+  // One init step at a negligible learning rate: the run's model is the one it started from.
+  auto fine_tune = config;
+  fine_tune.init_generator = first.str() + "/model.cgm";
+  fine_tune.steps = 1;
+  fine_tune.init_lr = 1e-12;
+  fine_tune.seed = 11;  // another random initialisation, which the start must replace
+  {
+    comicgan::testing::SyntheticBatches data(config.batch_size, config.image_size);
+    train::Trainer(fine_tune, second.str(), data).run(false);
+  }
+  auto a = io::read_model_file(first.str() + "/model.cgm"), b = io::read_model_file(second.str() + "/model.cgm");
+  ASSERT_EQ(a.tensors.size(), b.tensors.size());
+  double worst = 0;
+  for (size_t i = 0; i < a.tensors.size(); ++i)
+    worst = std::max(worst, (a.tensors[i].second - b.tensors[i].second).abs().max().item<double>());
+  EXPECT_LT(worst, 1e-5);
+  // Without the start, the same seed-11 run is elsewhere.
+  fine_tune.init_generator.clear();
+  {
+    comicgan::testing::SyntheticBatches data(config.batch_size, config.image_size);
+    train::Trainer(fine_tune, other.str(), data).run(false);
+  }
+  auto c = io::read_model_file(other.str() + "/model.cgm");
+  EXPECT_GT((a.tensors[0].second - c.tensors[0].second).abs().max().item<double>(), 1e-3);
+  // Another width is refused, naming both.
+  TempDir wrong("init_wrong");
+  fine_tune.init_generator = first.str() + "/model.cgm";
+  fine_tune.generator_options = {{"width", 0.25}};
+  comicgan::testing::SyntheticBatches data(config.batch_size, config.image_size);
+  EXPECT_THROW(train::Trainer(fine_tune, wrong.str(), data).run(false), Error);
+}
+
+TEST(Trainer, ColourAndFlatnessTermsAreLoggedWhereTheyApply) {
+  TempDir dir("look_terms");
+  auto config = tiny_config();
+  config.lab_color_weight = 0.1;
+  config.flat_weight = 1.0;
+  comicgan::testing::SyntheticBatches data(config.batch_size, config.image_size);
+  train::Trainer(config, dir.str(), data).run(false);
+  auto metrics = read_metrics(dir.str());
+  ASSERT_EQ(metrics.size(), 5u);
+  EXPECT_TRUE(metrics.front().contains("init_lab_color"));
+  EXPECT_FALSE(metrics.front().contains("init_flat"));  // flatness is for the GAN phase only
+  EXPECT_GT(metrics.back()["lab_color"].get<double>(), 0.0);
+  EXPECT_GT(metrics.back()["flat"].get<double>(), 0.0);
+  // The total is the sum of its terms, the new ones included.
+  const auto& last = metrics.back();
+  double sum = 0;
+  for (const char* k : {"g_adv", "content", "style", "color", "tv", "lab_color", "flat"}) sum += last[k].get<double>();
+  EXPECT_NEAR(last["g_total"].get<double>(), sum, 1e-3 * std::abs(sum));
+}
+
 TEST(Trainer, RefusesToOverwriteARunAndToResumeNothing) {
   TempDir dir("refuse");
   auto config = tiny_config();
