@@ -6,6 +6,8 @@
 #include "command.h"
 #include "comicgan/error.h"
 #include "data/comic_render_media.h"
+#include "data/edge_preserving_media.h"
+#include "data/panels_media.h"
 #include "data/resize_media.h"
 #include "infer/stylize_files.h"
 
@@ -16,6 +18,7 @@ struct SynthArgs {
   std::vector<std::string> inputs;
   std::string output, look = "comic", format;
   int colors = 0, short_side = 0;
+  std::string crop;  // WxH+X+Y
   float line_weight = 1.0f;
   uint64_t seed = data::ComicLook{}.seed;
   int64_t max_pixels = io::ImageLimits{}.max_pixels;
@@ -23,10 +26,21 @@ struct SynthArgs {
   RuntimeFlags runtime;
 };
 
-// "none" renders nothing: with --short-side it only shrinks, which is how data sets are made.
+data::PanelRect parse_crop(const std::string& text) {
+  data::PanelRect r;
+  char tail = 0;
+  check(std::sscanf(text.c_str(), "%dx%d+%d+%d%c", &r.width, &r.height, &r.x, &r.y, &tail) == 4,
+        "--crop: expected WIDTHxHEIGHT+X+Y, found '", text, "'");
+  return r;
+}
+
+// "none" renders nothing: with --short-side it only shrinks, which is how data sets are made;
+// "meanshift" is the edge-preserving filter the gallery shows beside the models.
 Image synthesize(const Image& in, const SynthArgs& a) {
-  Image small = data::shrink_to_short_side(in, a.short_side);
+  Image small =
+      data::shrink_to_short_side(a.crop.empty() ? in : data::crop(in, parse_crop(a.crop)), a.short_side);
   if (a.look == "none") return small;
+  if (a.look == "meanshift") return data::mean_shift_filter(small);
   data::ComicLook look = data::comic_look(a.look);
   look.colors = a.colors;
   look.line_weight = a.line_weight;
@@ -44,8 +58,9 @@ Command synth_command(
           ->required();
       app.add_option("--look", a->look,
                      "comic (flat colours, ink lines), manga (screentone, black and white), "
-                     "cel (few flat tones, strong outlines), or none (only --short-side)")
-          ->check(CLI::IsMember({"comic", "manga", "cel", "none"}))
+                     "cel (few flat tones, strong outlines), meanshift (an edge-preserving "
+                     "filter, not a comic), or none (only --short-side / --crop)")
+          ->check(CLI::IsMember({"comic", "manga", "cel", "meanshift", "none"}))
           ->capture_default_str();
       app.add_option("--colors", a->colors, "palette size for comic and cel; 0: the look's own")
           ->check(CLI::Range(0, 64))
@@ -58,6 +73,8 @@ Command synth_command(
                      "first shrink each picture so its shorter side is this (0: keep the size)")
           ->check(CLI::NonNegativeNumber)
           ->capture_default_str();
+      app.add_option("--crop", a->crop,
+                     "first cut out this rectangle, WIDTHxHEIGHT+X+Y in pixels (e.g. 200x200+40+10)");
       app.add_option("--format", a->format,
                      "output extension for folders (jpg, png, webp, bmp, tiff); default: keep "
                      "each input's");
@@ -70,7 +87,8 @@ Command synth_command(
       add_runtime_flags(app, a->runtime);
       return [a]() {
         apply_runtime_flags(a->runtime);
-        if (a->look != "none") data::comic_look(a->look);  // a bad look fails before any work
+        if (a->look != "none" && a->look != "meanshift") data::comic_look(a->look);  // fails early
+        if (!a->crop.empty()) parse_crop(a->crop);
         infer::StylizeFilesJob job;  // only for its input -> output naming
         job.inputs = a->inputs;
         job.output = a->output;

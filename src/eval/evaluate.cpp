@@ -8,6 +8,7 @@
 
 #include "comicgan/error.h"
 #include "data/comic_render_media.h"
+#include "data/edge_preserving_media.h"
 #include "eval/content_metrics.h"
 #include "eval/feature_distance.h"
 #include "eval/look_metrics.h"
@@ -86,19 +87,11 @@ void render_photos(const std::string& look_name, const ImageSet& photos, ModelRe
                             "this machine, classical renderer", ""});
 }
 
-// An edge-preserving smoothing filter as a baseline: it passes the look figures without being a
-// comic, which is what a model must be told apart from (in the pictures).
-Image mean_shift(const Image& photo) {
-  cv::Mat out;
-  cv::pyrMeanShiftFiltering(io::image_to_bgr_mat(photo), out, 10, 20);
-  return io::bgr_mat_to_image(out);
-}
-
 void filter_photos(const ImageSet& photos, ModelResult& result) {
   result.name = kFilterName;
   result.source = "OpenCV pyrMeanShiftFiltering(spatial 10, colour 20): edge-preserving filter, no model";
-  for (const auto& photo : photos.images) result.outputs.push_back(mean_shift(photo));
-  for (const auto& photo : photos.full) result.full_outputs.push_back(mean_shift(photo));
+  for (const auto& photo : photos.images) result.outputs.push_back(data::mean_shift_filter(photo));
+  for (const auto& photo : photos.full) result.full_outputs.push_back(data::mean_shift_filter(photo));
 }
 
 // Colour shift, flat gain and edge F1 of the whole photos (look_metrics.h, content_metrics.h).

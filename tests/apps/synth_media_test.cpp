@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "data/comic_render_media.h"
+#include "data/edge_preserving_media.h"
 #include "io/image_io.h"
 
 using namespace comicgan;
@@ -109,4 +110,33 @@ TEST_F(SynthCli, ShortSideShrinksAndUnknownLooksAreRefused) {
                     dir_ / "log.txt"),
             0);
   EXPECT_FALSE(fs::exists(dir_ / "x.png"));
+}
+
+TEST_F(SynthCli, CropCutsARectangleAndMeanShiftIsTheLibraryFilter) {
+  Image big = gradient(120, 90);
+  io::write_image((dir_ / "in" / "big.png").string(), big);
+  ASSERT_EQ(run_cli((dir_ / "in" / "big.png").string() + " -o " + (dir_ / "crop.png").string() +
+                        " --look none --crop 40x30+70+50",
+                    dir_ / "log.txt"),
+            0);
+  Image crop = io::read_image((dir_ / "crop.png").string());
+  ASSERT_EQ(crop.width, 40);
+  ASSERT_EQ(crop.height, 30);
+  EXPECT_TRUE(std::equal(crop.row(0), crop.row(0) + 40 * 3, big.row(50) + 70 * 3));  // top-left
+  EXPECT_TRUE(std::equal(crop.row(29), crop.row(29) + 40 * 3, big.row(79) + 70 * 3));
+  for (const char* bad : {"40x30+100+70", "40x30", "axb+1+1"}) {
+    EXPECT_NE(run_cli((dir_ / "in" / "big.png").string() + " -o " + (dir_ / "bad.png").string() +
+                          " --look none --crop " + bad,
+                      dir_ / "log.txt"),
+              0)
+        << bad;
+    EXPECT_FALSE(fs::exists(dir_ / "bad.png")) << bad;
+  }
+  ASSERT_EQ(run_cli((dir_ / "in" / "big.png").string() + " -o " + (dir_ / "ms.png").string() +
+                        " --look meanshift",
+                    dir_ / "log.txt"),
+            0);
+  Image filtered = io::read_image((dir_ / "ms.png").string());
+  Image expected = data::mean_shift_filter(big);
+  EXPECT_EQ(filtered.pixels, expected.pixels);
 }
