@@ -92,3 +92,16 @@ TEST(LookLosses, FlatLossRemovesWeakGradientsAndKeepsEdges) {
   EXPECT_LT(left().std().item<double>(), noise_before / 3);  // the luma's noise is flattened
   EXPECT_GT((right().mean() - left().mean()).item<double>(), 1.1);  // the step stays
 }
+
+TEST(LookLosses, DescendingTheColourLossReachesThePhotosColours) {
+  torch::manual_seed(6);
+  auto photo = torch::rand({2, 3, 32, 32}) * 2 - 1;
+  auto image = torch::zeros({2, 3, 32, 32}).requires_grad_(true);  // mid grey
+  torch::optim::Adam adam({image}, 1e-2);
+  for (int i = 0; i < 300; ++i) {
+    adam.zero_grad();
+    train::lab_color_loss(photo, image, 8).backward();
+    adam.step();
+  }
+  EXPECT_LT(train::lab_color_loss(photo, image, 8).item<double>(), 0.5);
+}
