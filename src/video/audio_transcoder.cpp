@@ -53,19 +53,18 @@ AudioTranscoder::AudioTranscoder(const AVStream* in, AVFormatContext* out, AVCod
   out_stream_->disposition = in->disposition;
   av_dict_copy(&out_stream_->metadata, in->metadata, 0);
 
-  check_av(swr_alloc_set_opts2(&swr_, &encoder_->ch_layout, encoder_->sample_fmt, rate,
-                               &decoder_->ch_layout, decoder_->sample_fmt, decoder_->sample_rate,
-                               0, nullptr),
-           label_, ": cannot set up resampling");
-  check_av(swr_init(swr_), label_, ": cannot set up resampling");
-  fifo_ = av_audio_fifo_alloc(encoder_->sample_fmt, channels, 4096);
+  SwrContext* swr = nullptr;
+  int ret = swr_alloc_set_opts2(&swr, &encoder_->ch_layout, encoder_->sample_fmt, rate,
+                                &decoder_->ch_layout, decoder_->sample_fmt, decoder_->sample_rate,
+                                0, nullptr);
+  swr_.reset(swr);  // owned before anything can throw
+  check_av(ret, label_, ": cannot set up resampling");
+  check_av(swr_init(swr_.get()), label_, ": cannot set up resampling");
+  fifo_.reset(av_audio_fifo_alloc(encoder_->sample_fmt, channels, 4096));
   check(fifo_ != nullptr, "out of memory for audio samples");
 }
 
-AudioTranscoder::~AudioTranscoder() {
-  swr_free(&swr_);
-  if (fifo_) av_audio_fifo_free(fifo_);
-}
+AudioTranscoder::~AudioTranscoder() = default;
 
 const char* AudioTranscoder::encoder_name() const { return encoder_->codec->name; }
 
@@ -81,15 +80,15 @@ void AudioTranscoder::push(const AVPacket* packet, const std::function<void(AVPa
                       ? 0
                       : av_rescale_q(pts, in_time_base_, AVRational{1, encoder_->sample_rate});
     }
-    int capacity = swr_get_out_samples(swr_, decoded_->nb_samples);
-    check_av(av_audio_fifo_realloc(fifo_, av_audio_fifo_size(fifo_) + capacity), label_,
+    int capacity = swr_get_out_samples(swr_.get(), decoded_->nb_samples);
+    check_av(av_audio_fifo_realloc(fifo_.get(), av_audio_fifo_size(fifo_.get()) + capacity), label_,
              ": out of memory for audio samples");
     FramePtr converted = encoder_frame(capacity);
-    int got = check_av(swr_convert(swr_, converted->data, capacity,
-                                   const_cast<const uint8_t**>(decoded_->extended_data),
-                                   decoded_->nb_samples),
-                       label_, ": resampling failed");
-    av_audio_fifo_write(fifo_, reinterpret_cast<void**>(converted->data), got);
+    int got = check_av(
+        swr_convert(swr_.get(), converted->data, capacity,
+                    const_cast<const uint8_t**>(decoded_->extended_data), decoded_->nb_samples),
+        label_, ": resampling failed");
+    av_audio_fifo_write(fifo_.get(), reinterpret_cast<void**>(converted->data), got);
     av_frame_unref(decoded_.get());
   }
   encode_from_fifo(packet == nullptr, emit);
@@ -108,10 +107,11 @@ FramePtr AudioTranscoder::encoder_frame(int samples) const {
 
 void AudioTranscoder::encode_from_fifo(bool flush, const std::function<void(AVPacket*)>& emit) {
   const int frame_size = encoder_->frame_size > 0 ? encoder_->frame_size : 1024;
-  while (av_audio_fifo_size(fifo_) >= frame_size || (flush && av_audio_fifo_size(fifo_) > 0)) {
-    int n = std::min(frame_size, av_audio_fifo_size(fifo_));
+  while (av_audio_fifo_size(fifo_.get()) >= frame_size ||
+         (flush && av_audio_fifo_size(fifo_.get()) > 0)) {
+    int n = std::min(frame_size, av_audio_fifo_size(fifo_.get()));
     FramePtr frame = encoder_frame(n);
-    av_audio_fifo_read(fifo_, reinterpret_cast<void**>(frame->data), n);
+    av_audio_fifo_read(fifo_.get(), reinterpret_cast<void**>(frame->data), n);
     frame->pts = next_pts_;
     next_pts_ += n;
     drain_encoder(frame.get(), emit);

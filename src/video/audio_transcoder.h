@@ -9,9 +9,6 @@
 
 #include "video/av_handles.h"
 
-struct SwrContext;
-struct AVAudioFifo;
-
 namespace comicgan::video {
 
 class AudioTranscoder {
@@ -40,8 +37,8 @@ class AudioTranscoder {
   AVRational in_time_base_;
   CodecContext decoder_, encoder_;
   AVStream* out_stream_ = nullptr;
-  SwrContext* swr_ = nullptr;
-  AVAudioFifo* fifo_ = nullptr;
+  Resampler swr_;
+  AudioFifo fifo_;
   FramePtr decoded_;
   int64_t next_pts_ = AV_NOPTS_VALUE;  // in 1/sample_rate
 };

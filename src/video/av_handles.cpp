@@ -1,8 +1,18 @@
 #include "video/av_handles.h"
 
+extern "C" {
+#include <libavutil/audio_fifo.h>
+#include <libswresample/swresample.h>
+#include <libswscale/swscale.h>
+}
+
 #include <cstdlib>
 
 namespace comicgan::video {
+
+void ScalerFree::operator()(SwsContext* c) const { sws_freeContext(c); }
+void ResamplerFree::operator()(SwrContext* c) const { swr_free(&c); }
+void AudioFifoFree::operator()(AVAudioFifo* f) const { av_audio_fifo_free(f); }
 
 FramePtr make_frame() {
   FramePtr frame(av_frame_alloc());

@@ -9,6 +9,8 @@ extern "C" {
 }
 
 struct SwsContext;
+struct SwrContext;
+struct AVAudioFifo;
 
 #include <memory>
 #include <string>
@@ -35,12 +37,25 @@ struct FrameFree {
 struct PacketFree {
   void operator()(AVPacket* p) const { av_packet_free(&p); }
 };
+// (Defined in av_handles.cpp, so users need not include libswscale / libswresample.)
+struct ScalerFree {
+  void operator()(SwsContext* c) const;
+};
+struct ResamplerFree {
+  void operator()(SwrContext* c) const;
+};
+struct AudioFifoFree {
+  void operator()(AVAudioFifo* f) const;
+};
 
 using InputContext = std::unique_ptr<AVFormatContext, InputContextCloser>;
 using OutputContext = std::unique_ptr<AVFormatContext, OutputContextCloser>;
 using CodecContext = std::unique_ptr<AVCodecContext, CodecContextFree>;
 using FramePtr = std::unique_ptr<AVFrame, FrameFree>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketFree>;
+using Scaler = std::unique_ptr<SwsContext, ScalerFree>;
+using Resampler = std::unique_ptr<SwrContext, ResamplerFree>;
+using AudioFifo = std::unique_ptr<AVAudioFifo, AudioFifoFree>;
 
 FramePtr make_frame();
 PacketPtr make_packet();

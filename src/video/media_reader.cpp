@@ -203,7 +203,7 @@ void MediaReader::open(const VideoLimits& limits) {
     next_pts_ = raw->streams[video_index_]->start_time;
 }
 
-MediaReader::~MediaReader() { sws_freeContext(sws_); }
+MediaReader::~MediaReader() = default;
 
 std::vector<PacketPtr> MediaReader::take_other_packets() {
   std::vector<PacketPtr> out;
@@ -276,21 +276,22 @@ void MediaReader::convert(const AVFrame* decoded, VideoFrame& frame) {
   check(w == stored_w && h == stored_h, path_, ": frame ", next_index_, " is ", w, "x", h,
         " but the video stream is ", stored_w, "x", stored_h,
         " (a video that changes frame size is not supported)");
-  sws_ = sws_getCachedContext(sws_, w, h, AVPixelFormat(decoded->format), w, h, AV_PIX_FMT_RGB24,
-                              SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr,
-                              nullptr, nullptr);
+  // (It frees the context it is given when it makes another.)
+  sws_.reset(sws_getCachedContext(
+      sws_.release(), w, h, AVPixelFormat(decoded->format), w, h, AV_PIX_FMT_RGB24,
+      SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT, nullptr, nullptr, nullptr));
   check(sws_ != nullptr, path_, ": cannot convert ",
         av_get_pix_fmt_name(AVPixelFormat(decoded->format)), " frames to RGB");
   // The matrix the picture was coded with; FFmpeg's default (BT.601) when it is not labelled.
   int matrix = decoded->colorspace != AVCOL_SPC_UNSPECIFIED ? decoded->colorspace
                                                             : info_.color_matrix;
-  sws_setColorspaceDetails(sws_, sws_getCoefficients(matrix),
-                           decoded->color_range == AVCOL_RANGE_JPEG, sws_getCoefficients(SWS_CS_DEFAULT),
-                           1, 0, 1 << 16, 1 << 16);
+  sws_setColorspaceDetails(sws_.get(), sws_getCoefficients(matrix),
+                           decoded->color_range == AVCOL_RANGE_JPEG,
+                           sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
   Image stored(w, h, 3);
   uint8_t* dst[4] = {stored.pixels.data(), nullptr, nullptr, nullptr};
   int dst_stride[4] = {w * 3, 0, 0, 0};
-  sws_scale(sws_, decoded->data, decoded->linesize, 0, h, dst, dst_stride);
+  sws_scale(sws_.get(), decoded->data, decoded->linesize, 0, h, dst, dst_stride);
   if (info_.rotation == 0) {
     frame.rgb = std::move(stored);
     return;

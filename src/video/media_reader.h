@@ -62,7 +62,7 @@ class MediaReader : public FrameSource {
   PacketPtr packet_;
   FramePtr decoded_;
   std::vector<PacketPtr> other_packets_;
-  SwsContext* sws_ = nullptr;
+  Scaler sws_;
 };
 
 }  // namespace comicgan::video

@@ -75,7 +75,7 @@ MediaWriter::MediaWriter(const std::string& path, const std::string& format_hint
   header_written_ = true;
 }
 
-MediaWriter::~MediaWriter() { sws_freeContext(sws_); }
+MediaWriter::~MediaWriter() = default;
 
 void MediaWriter::open_video_encoder(const VideoInfo& video, const EncodeOptions& options) {
   std::string ext = lower_extension(label_);
@@ -183,14 +183,14 @@ void MediaWriter::write(const VideoFrame& frame) {
   check(frame.rgb.width == enc->width && frame.rgb.height == enc->height && frame.rgb.channels == 3,
         label_, ": frame ", frame.index, " is ", frame.rgb.width, "x", frame.rgb.height,
         ", the video is ", enc->width, "x", enc->height);
-  sws_ = sws_getCachedContext(sws_, enc->width, enc->height, AV_PIX_FMT_RGB24, enc->width,
-                              enc->height, enc->pix_fmt, SWS_BICUBIC | SWS_ACCURATE_RND, nullptr,
-                              nullptr, nullptr);
+  sws_.reset(sws_getCachedContext(sws_.release(), enc->width, enc->height, AV_PIX_FMT_RGB24,
+                                  enc->width, enc->height, enc->pix_fmt,
+                                  SWS_BICUBIC | SWS_ACCURATE_RND, nullptr, nullptr, nullptr));
   check(sws_ != nullptr, label_, ": cannot convert RGB to ", av_get_pix_fmt_name(enc->pix_fmt));
   if (enc->pix_fmt != AV_PIX_FMT_RGB8)
-    sws_setColorspaceDetails(sws_, sws_getCoefficients(SWS_CS_DEFAULT), 1,
-                             sws_getCoefficients(enc->colorspace), enc->color_range == AVCOL_RANGE_JPEG,
-                             0, 1 << 16, 1 << 16);
+    sws_setColorspaceDetails(sws_.get(), sws_getCoefficients(SWS_CS_DEFAULT), 1,
+                             sws_getCoefficients(enc->colorspace),
+                             enc->color_range == AVCOL_RANGE_JPEG, 0, 1 << 16, 1 << 16);
   av_frame_unref(frame_.get());
   frame_->format = enc->pix_fmt;
   frame_->width = enc->width;
@@ -198,7 +198,7 @@ void MediaWriter::write(const VideoFrame& frame) {
   check_av(av_frame_get_buffer(frame_.get(), 0), "out of memory for a video frame");
   const uint8_t* src[4] = {frame.rgb.pixels.data(), nullptr, nullptr, nullptr};
   int src_stride[4] = {enc->width * 3, 0, 0, 0};
-  sws_scale(sws_, src, src_stride, 0, enc->height, frame_->data, frame_->linesize);
+  sws_scale(sws_.get(), src, src_stride, 0, enc->height, frame_->data, frame_->linesize);
   frame_->pts = frame.pts;
   frame_->pkt_duration = frame.duration;
   durations_[frame.pts] = frame.duration;

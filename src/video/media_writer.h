@@ -51,7 +51,7 @@ class MediaWriter : public FrameSink {
   AVStream* video_out_ = nullptr;
   std::string codec_name_;
   std::function<void(const std::string&)> note_;
-  SwsContext* sws_ = nullptr;
+  Scaler sws_;
   FramePtr frame_;
   std::map<int64_t, int64_t> durations_;  // pts -> duration of frames in the encoder
   int64_t last_pts_ = 0, last_end_ = -1;  // the last video packet muxed (stream time base)

@@ -130,8 +130,9 @@ void write_synthetic_clip(const std::string& path, const SyntheticClip& clip) {
     }
   };
 
-  SwsContext* sws = sws_getContext(clip.width, clip.height, AV_PIX_FMT_RGB24, clip.width, clip.height,
-                                   AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr);
+  Scaler sws(sws_getContext(clip.width, clip.height, AV_PIX_FMT_RGB24, clip.width, clip.height,
+                            AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr));
+  check(sws != nullptr, path, ": cannot convert RGB to YUV 4:2:0");
   FramePtr vframe = make_frame();
   int64_t last_pts = 0, audio_samples = 0;
   const AVRational tb{clip.time_base.num, clip.time_base.den};
@@ -144,7 +145,7 @@ void write_synthetic_clip(const std::string& path, const SyntheticClip& clip) {
     check_av(av_frame_get_buffer(vframe.get(), 0), "frame");
     const uint8_t* src[4] = {rgb.pixels.data(), nullptr, nullptr, nullptr};
     int stride[4] = {clip.width * 3, 0, 0, 0};
-    sws_scale(sws, src, stride, 0, clip.height, vframe->data, vframe->linesize);
+    sws_scale(sws.get(), src, stride, 0, clip.height, vframe->data, vframe->linesize);
     vframe->pts = last_pts = synthetic_pts(clip, i);
     drain(venc.get(), vst, vframe.get());
     if (sst && i % 8 == 0) {  // a caption shown for 8 frames, as the muxer's raw packet
@@ -177,7 +178,6 @@ void write_synthetic_clip(const std::string& path, const SyntheticClip& clip) {
       drain(aenc.get(), ast, aframe.get());
     }
   }
-  sws_freeContext(sws);
   drain(venc.get(), vst, nullptr);
   if (aenc) drain(aenc.get(), ast, nullptr);
   check_av(av_write_trailer(out.get()), path, ": trailer");
