@@ -4,11 +4,13 @@
 
 #include <chrono>
 #include <iostream>
+#include <optional>
 
 #include "command.h"
 #include "comicgan/error.h"
 #include "infer/stylize_files.h"
 #include "models/model_store.h"
+#include "stop_signals.h"
 #include "video/stylize_video.h"
 
 namespace comicgan::cli {
@@ -40,8 +42,15 @@ int run_video(const StylizeArgs& a, infer::Stylizer& stylizer) {
   job.strength = a.strength;
   job.batch = a.batch;
   job.folder_fps = video::parse_rate(a.fps);
+  StopSignals signals(
+      "\ncomicgan: interrupted; finishing the frames done so far (^C again to abandon)\n",
+      "\ncomicgan: interrupted twice; nothing written\n");
+  job.cancel = &signals.requested();
+  job.on_temporary = [&](const std::string& path) { signals.remove_on_hard_stop(path); };
   const bool tty = isatty(2);
-  auto last = std::chrono::steady_clock::now();
+  // Not on a terminal (a log, a pipe): the first line at once, so a reader knows work started,
+  // then one every 5 s.
+  std::optional<std::chrono::steady_clock::time_point> last;
   auto report = video::stylize_video(
       job, [&](const at::Tensor& x) { return stylizer.forward(x); },
       [](const std::string& note) { std::cerr << "comicgan: " << note << "\n"; },
@@ -49,7 +58,7 @@ int run_video(const StylizeArgs& a, infer::Stylizer& stylizer) {
         auto now = std::chrono::steady_clock::now();
         if (tty) {
           std::cerr << "\r" << video::format_progress(p) << "   " << std::flush;
-        } else if (now - last > std::chrono::seconds(5) || p.done == p.total) {
+        } else if (!last || now - *last > std::chrono::seconds(5) || p.done == p.total) {
           std::cerr << video::format_progress(p) << "\n";
           last = now;
         }

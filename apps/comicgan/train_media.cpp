@@ -16,8 +16,8 @@
 #include "data/prepare.h"
 #include "data/prepared_data.h"
 #include "io/atomic_file.h"
+#include "stop_signals.h"
 #include "train/run_pictures.h"
-#include "train/stop_signal.h"
 #include "train/trainer.h"
 
 namespace comicgan::cli {
@@ -117,7 +117,8 @@ std::string prepared_folder(TrainArgs& a, const train::TrainConfig& config) {
   return p.output_dir;
 }
 
-train::TrainHooks make_hooks(const std::string& run_dir, const std::string& val, int64_t size) {
+train::TrainHooks make_hooks(const std::string& run_dir, const std::string& val, int64_t size,
+                             const std::atomic<bool>& stop) {
   train::TrainHooks hooks;
   const bool terminal = ::isatty(STDERR_FILENO);
   hooks.log = [terminal](const std::string& line) {
@@ -136,7 +137,7 @@ train::TrainHooks make_hooks(const std::string& run_dir, const std::string& val,
     std::snprintf(name, sizeof name, "step-%08lld.png", static_cast<long long>(step));
     train::write_sample_grid((samples_dir / name).string(), photos, generated);
   };
-  hooks.should_stop = [](int64_t) { return train::stop_signal_received(); };
+  hooks.should_stop = [&stop](int64_t) { return stop.load(); };
   if (!val.empty()) hooks.sample_photos = train::load_sample_photos(val, size);
   return hooks;
 }
@@ -163,9 +164,12 @@ int run_training(TrainArgs& a) {
   d.threads = a.loader_threads;
   auto source = data::open_prepared_data(prepared, d);
 
-  train::install_stop_signal_handlers();
+  StopSignals signals(
+      "\ncomicgan: interrupted; saving a checkpoint after this step (^C again: stop without "
+      "saving)\n",
+      "\ncomicgan: interrupted twice; stopped without saving (the last checkpoint is intact)\n");
   train::Trainer trainer(config, a.run_dir, *source,
-                         make_hooks(a.run_dir, a.val, config.image_size));
+                         make_hooks(a.run_dir, a.val, config.image_size, signals.requested()));
   auto s = trainer.run(a.resume);
   auto metrics = (fs::path(a.run_dir) / "metrics.jsonl").string();
   if (fs::exists(metrics) && fs::file_size(metrics) > 0)

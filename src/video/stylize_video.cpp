@@ -14,7 +14,6 @@
 #include "infer/stylizer.h"
 #include "io/atomic_file.h"
 #include "video/frame_folder.h"
-#include "video/sigint_guard.h"
 
 namespace comicgan::video {
 namespace fs = std::filesystem;
@@ -101,6 +100,7 @@ StylizeVideoReport stylize_video(const StylizeVideoJob& job, const BatchStylizer
     sink = std::make_unique<FrameFolderSink>(job.output);
   } else {
     target.emplace(job.output);
+    if (job.on_temporary) job.on_temporary(target->temp_path());
     writer_holder = std::make_unique<MediaWriter>(
         target->temp_path(), job.output, info, media ? media->format() : nullptr,
         media ? media->video_stream() : -1, job.encode, note);
@@ -109,11 +109,7 @@ StylizeVideoReport stylize_video(const StylizeVideoJob& job, const BatchStylizer
       note("GIF keeps time in 1/100 s: frame times are rounded to it");
   }
   FrameSink& out = writer ? static_cast<FrameSink&>(*writer) : *sink;
-  std::optional<SigintGuard> sigint;
-  if (job.handle_sigint) sigint.emplace(target ? target->temp_path() : std::string());
-  auto stop_requested = [&] {
-    return SigintGuard::interrupted() || (job.cancel && job.cancel->load());
-  };
+  auto stop_requested = [&] { return job.cancel && job.cancel->load(); };
 
   const size_t depth = size_t(2 * job.batch);
   infer::BoundedQueue<DecodedFrame> decoded(depth);

@@ -1,10 +1,11 @@
 // `comicgan stylize clip.mp4 -o out.mp4`: the video pipeline. Three stages run at once —
 // decoding (plus optical flow on the input frames for --consistency flow), stylizing in batches,
 // encoding and muxing (plus copying audio and subtitle packets) — joined by bounded queues.
-// Output goes to a hidden temporary beside the target and is renamed into place at the end;
-// a SIGINT stops reading, finishes the frames already stylized, and renames that playable file
-// into place (or leaves nothing if no frame was done). A second SIGINT removes the temporary
-// and exits at once.
+// Output goes to a hidden temporary beside the target and is renamed into place at the end.
+// Setting the job's `cancel` flag stops reading, finishes the frames already stylized, and
+// renames that playable file into place (or leaves nothing if no frame was done). The library
+// handles no signals: the CLI sets the flag on a first Ctrl-C, and on a second one removes the
+// temporary `on_temporary` told it of and exits at once.
 //
 // Rotation: frames are turned upright (the display matrix applied) before stylizing, because
 // the generators were trained on upright pictures; the output is written upright, without a
@@ -40,8 +41,12 @@ struct StylizeVideoJob {
   int batch = 4;                 // frames per forward()
   Rational folder_fps{25, 1};    // timestamps for frames read from a folder
   VideoLimits limits;
-  bool handle_sigint = true;     // install the SIGINT behaviour described above
-  const std::atomic<bool>* cancel = nullptr;  // set to stop like a SIGINT (tests, servers)
+  // Set (from any thread, or a signal handler) to stop early as described above.
+  const std::atomic<bool>* cancel = nullptr;
+  // Called with the temporary file a video output is written to, before it is created, for a
+  // caller that may have to end the process at once and remove it (a folder of frames is not
+  // reported: its hidden temporary folder is left behind then).
+  std::function<void(const std::string& path)> on_temporary;
 };
 
 struct VideoProgress {

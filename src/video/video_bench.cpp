@@ -39,7 +39,6 @@ VideoBenchResult measure_video_throughput(const BatchStylizer& stylize,
   job.output = out_path.string();
   job.consistency = options.consistency;
   job.batch = options.batch;
-  job.handle_sigint = false;
   StylizeVideoReport report = stylize_video(job, stylize);
 
   VideoComparison comparison = compare_videos(job.input, job.output);

@@ -1,6 +1,7 @@
 // `comicgan train` end to end on tiny folders (seconds): a corrupt style file is reported and
 // skipped, the run writes a model `comicgan stylize` uses, a resumed run (stopped at a smaller
-// --steps, then extended) ends with the weights of an uninterrupted run, flags are checked.
+// --steps, then extended) ends with the weights of an uninterrupted run, Ctrl-C saves and stops,
+// flags are checked.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <torch/torch.h>
@@ -8,7 +9,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
+#include "apps/cli_child.h"
 #include "io/image_io.h"
 #include "io/model_file.h"
 
@@ -72,6 +75,18 @@ class TrainCli : public ::testing::Test {
   fs::path dir_;
 };
 
+// A command line of plain words (single quotes only around words without spaces) as argv.
+std::vector<std::string> words(const std::string& line) {
+  std::vector<std::string> out;
+  std::istringstream in(line);
+  for (std::string word; in >> word;) {
+    if (word.size() >= 2 && word.front() == '\'' && word.back() == '\'')
+      word = word.substr(1, word.size() - 2);
+    out.push_back(word);
+  }
+  return out;
+}
+
 void expect_same_weights(const fs::path& a, const fs::path& b) {
   auto fa = io::read_model_file(a.string()), fb = io::read_model_file(b.string());
   ASSERT_EQ(fa.tensors.size(), fb.tensors.size());
@@ -114,6 +129,23 @@ TEST_F(TrainCli, ResumeWithMoreStepsEqualsAnUninterruptedRun) {
   EXPECT_NE(text_of(dir_ / "c.txt").find("resumed from"), std::string::npos);
   expect_same_weights(dir_ / "whole" / "model.cgm", dir_ / "parts" / "model.cgm");
   expect_same_weights(dir_ / "whole" / "discriminator.cgm", dir_ / "parts" / "discriminator.cgm");
+}
+
+TEST_F(TrainCli, CtrlCSavesACheckpointAndStops) {
+  // Far more steps than it will take: the first progress line says it is training, and from
+  // then on the signal must end the run early, cleanly.
+  auto run_dir = dir_ / "run";
+  comicgan::testing::CliChild child(words(train_args(run_dir.string(), 1000000)));
+  ASSERT_TRUE(child.started());
+  ASSERT_TRUE(child.wait_for(" it/s ")) << child.output();
+  ASSERT_EQ(::kill(child.pid(), SIGINT), 0);
+  EXPECT_EQ(child.finish(), 0) << child.output();
+  EXPECT_TRUE(child.contains("interrupted; saving a checkpoint")) << child.output();
+  EXPECT_TRUE(child.contains("stopped at step ")) << child.output();
+  EXPECT_TRUE(child.contains("--resume")) << child.output();
+  EXPECT_TRUE(fs::exists(run_dir / "model.cgm"));
+  ASSERT_TRUE(fs::is_directory(run_dir / "checkpoints"));
+  EXPECT_FALSE(fs::is_empty(run_dir / "checkpoints"));
 }
 
 TEST_F(TrainCli, RefusesBadFlagsAndExistingRunsWithOneLine) {

@@ -61,12 +61,11 @@ inline SyntheticClip small_clip(int frames) {
   return clip;
 }
 
-// A job from `in` to `out` that leaves SIGINT alone (tests set the rest).
+// A job from `in` to `out` (tests set the rest).
 inline StylizeVideoJob job_for(const std::string& in, const std::string& out) {
   StylizeVideoJob job;
   job.input = in;
   job.output = out;
-  job.handle_sigint = false;
   return job;
 }
 
