@@ -3,12 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <opencv2/imgproc.hpp>
-#include <opencv2/video/tracking.hpp>
 #include <opencv2/videoio.hpp>
 #include <sstream>
 
 #include "comicgan/error.h"
+#include "eval/warping_error.h"
 
 namespace comicgan::eval {
 namespace {
@@ -37,80 +36,6 @@ class VideoReader {
   double fps_ = 0;
 };
 
-// Where each pixel of the current frame came from in the previous one, and whether forward and
-// backward flow agree there (Sundaram et al.'s consistency test, as Lai et al. use it).
-struct PairFlow {
-  cv::Mat map_x, map_y;  // CV_32F: previous-frame coordinates of each current pixel
-  cv::Mat valid;         // CV_8U: 1 where the flow is trusted
-};
-
-cv::Mat farneback(const cv::Mat& from, const cv::Mat& to) {
-  cv::Mat flow;
-  cv::calcOpticalFlowFarneback(from, to, flow, 0.5, 3, 15, 3, 5, 1.2, 0);
-  return flow;
-}
-
-PairFlow consistent_flow(const cv::Mat& backward, const cv::Mat& forward) {
-  check(backward.type() == CV_32FC2 && forward.type() == CV_32FC2 && backward.size() == forward.size(),
-        "warping error: flows must be two-channel float fields of one size");
-  const int w = backward.cols, h = backward.rows;
-  PairFlow f;
-  f.map_x.create(h, w, CV_32F);
-  f.map_y.create(h, w, CV_32F);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      auto b = backward.at<cv::Point2f>(y, x);
-      f.map_x.at<float>(y, x) = float(x) + b.x;
-      f.map_y.at<float>(y, x) = float(y) + b.y;
-    }
-  cv::Mat forward_there;
-  cv::remap(forward, forward_there, f.map_x, f.map_y, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-  f.valid.create(h, w, CV_8U);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      auto b = backward.at<cv::Point2f>(y, x);
-      auto fw = forward_there.at<cv::Point2f>(y, x);
-      float sx = f.map_x.at<float>(y, x), sy = f.map_y.at<float>(y, x);
-      bool inside = sx >= 0 && sy >= 0 && sx <= float(w - 1) && sy <= float(h - 1);
-      float round_trip = (b + fw).dot(b + fw);
-      bool consistent = round_trip < 0.01f * (b.dot(b) + fw.dot(fw)) + 0.5f;
-      f.valid.at<uint8_t>(y, x) = inside && consistent;
-    }
-  return f;
-}
-
-PairFlow flow_between(const cv::Mat& previous_gray, const cv::Mat& current_gray) {
-  return consistent_flow(farneback(current_gray, previous_gray),   // current -> previous
-                         farneback(previous_gray, current_gray));  // previous -> current
-}
-
-// Mean over trusted pixels and channels of |current - previous warped to current|, 0..1
-// (in float, so the warp's interpolation is not rounded to 8 bits).
-double warping_error(const PairFlow& f, const cv::Mat& previous, const cv::Mat& current) {
-  check(previous.type() == CV_8UC3 && current.type() == CV_8UC3 && previous.size() == current.size() &&
-            current.size() == f.valid.size(),
-        "warping error: frames must be 8-bit colour pictures of the flow's size");
-  cv::Mat previous_f, current_f, warped;
-  previous.convertTo(previous_f, CV_32FC3);
-  current.convertTo(current_f, CV_32FC3);
-  cv::remap(previous_f, warped, f.map_x, f.map_y, cv::INTER_LINEAR, cv::BORDER_REPLICATE);
-  double sum = 0;
-  int64_t trusted = 0;
-  for (int y = 0; y < current.rows; ++y)
-    for (int x = 0; x < current.cols; ++x) {
-      if (!f.valid.at<uint8_t>(y, x)) continue;
-      const auto &a = current_f.at<cv::Vec3f>(y, x), &b = warped.at<cv::Vec3f>(y, x);
-      for (int c = 0; c < 3; ++c) sum += std::abs(double(a[c]) - double(b[c]));
-      ++trusted;
-    }
-  return trusted == 0 ? 0.0 : sum / (3 * 255.0 * double(trusted));
-}
-
-cv::Size analysis_size(const cv::Mat& frame, int max_side) {
-  double scale = std::min(1.0, double(max_side) / std::max(frame.cols, frame.rows));
-  return {std::max(1, int(std::lround(frame.cols * scale))), std::max(1, int(std::lround(frame.rows * scale)))};
-}
-
 double duration(double last_timestamp, double fps, int64_t frames) {
   if (frames == 0) return 0;
   return last_timestamp + (fps > 0 ? 1.0 / fps : 0.0);
@@ -118,25 +43,17 @@ double duration(double last_timestamp, double fps, int64_t frames) {
 
 }  // namespace
 
-WarpingError pair_warping_error(const cv::Mat& previous, const cv::Mat& current,
-                                const cv::Mat& backward, const cv::Mat& forward) {
-  PairFlow f = consistent_flow(backward, forward);
-  return {warping_error(f, previous, current), int64_t(cv::countNonZero(f.valid))};
-}
-
 VideoReport video_report(const std::string& input_video, const std::string& output_video,
                          const VideoReportOptions& options) {
-  check(options.max_side >= 16, "video report: max_side must be >= 16");
+  check(options.max_side >= 16, "video report: max_side must be >= 16, found ", options.max_side);
   VideoReader input(input_video), output(output_video);
+  WarpingErrorMeter flicker(options.max_side);
   VideoReport r;
   r.fps_in = input.fps();
   r.fps_out = output.fps();
   const double half_frame = r.fps_in > 0 ? 0.5 / r.fps_in : 0.0;
-  cv::Mat in_frame, out_frame, in_previous, out_previous, in_gray_previous;
+  cv::Mat in_frame, out_frame;
   double t_in = 0, t_out = 0, last_in = 0, last_out = 0;
-  double error_sum = 0, input_error_sum = 0;
-  int64_t pairs = 0;
-  cv::Size size;
   bool timing_ok = true;
   for (;;) {
     bool has_in = input.next(in_frame, t_in), has_out = output.next(out_frame, t_out);
@@ -151,32 +68,18 @@ VideoReport video_report(const std::string& input_video, const std::string& outp
     r.max_timestamp_difference_s = std::max(r.max_timestamp_difference_s, difference);
     if (difference > half_frame + 1e-6) timing_ok = false;
 
-    if (size.empty()) size = analysis_size(in_frame, options.max_side);
-    cv::Mat in_small, out_small, in_gray;
-    cv::resize(in_frame, in_small, size, 0, 0, cv::INTER_AREA);
-    cv::resize(out_frame, out_small, size, 0, 0, cv::INTER_AREA);
-    cv::cvtColor(in_small, in_gray, cv::COLOR_BGR2GRAY);
-    if (!in_gray_previous.empty()) {
-      PairFlow f = flow_between(in_gray_previous, in_gray);
-      error_sum += warping_error(f, out_previous, out_small);
-      input_error_sum += warping_error(f, in_previous, in_small);
-      ++pairs;
-    }
-    in_gray_previous = in_gray;
-    in_previous = in_small;
-    out_previous = out_small;
+    flicker.add_bgr(in_frame, out_frame);
   }
   check(r.frames_in > 0, input_video, ": the video has no frames");
   check(r.frames_out > 0, output_video, ": the video has no frames");
-  if (pairs > 0) {
-    r.warping_error = error_sum / double(pairs);
-    r.input_warping_error = input_error_sum / double(pairs);
-  }
+  WarpingErrors errors = flicker.result();
+  r.warping_error = errors.output;
+  r.input_warping_error = errors.input;
   r.duration_in_s = duration(last_in, r.fps_in, r.frames_in);
   r.duration_out_s = duration(last_out, r.fps_out, r.frames_out);
   r.timing_equal = timing_ok && r.frames_in == r.frames_out;
-  r.analysis_width = size.width;
-  r.analysis_height = size.height;
+  r.analysis_width = flicker.analysis_size().width;
+  r.analysis_height = flicker.analysis_size().height;
   return r;
 }
 

@@ -1,8 +1,8 @@
 // Dense optical flow between consecutive input frames (OpenCV's DIS), the occlusion test that
 // says which pixels of frame t were visible in frame t-1 (forward-backward consistency, as in
-// Sundaram et al. 2010 and Ruder et al. 2016), scene-cut detection, and backward warping. Both
-// the flicker filter (temporal_consistency) and the flicker metric (warping_error) use these,
-// so they agree on what "the same point in the previous frame" means.
+// Sundaram et al. 2010 and Ruder et al. 2016), scene-cut detection, and backward warping, for
+// the flicker filter (temporal_consistency). The flicker metric (eval/warping_error.h) uses a
+// flow of its own on purpose, so the filter is not graded by the flow it blends along.
 #pragma once
 
 #include <opencv2/core.hpp>

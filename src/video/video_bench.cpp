@@ -48,14 +48,14 @@ VideoBenchResult measure_video_throughput(const BatchStylizer& stylize,
   result.frames = report.frames;
   result.seconds = report.seconds;
   result.frames_per_second = report.seconds > 0 ? double(report.frames) / report.seconds : 0;
-  result.warping_error = comparison.output_error.mean;
-  result.input_warping_error = comparison.input_error.mean;
+  result.warping_error = comparison.warping.output;
+  result.input_warping_error = comparison.warping.input;
   return result;
 }
 
 std::string format_video_bench(const VideoBenchResult& r, bool consistency) {
   char line[200];
-  std::snprintf(line, sizeof line, "%dx%d  %lld frames  %.2f frames/s  warping error %.3f (%s)",
+  std::snprintf(line, sizeof line, "%dx%d  %lld frames  %.2f frames/s  warping error %.4f (%s)",
                 r.width, r.height, static_cast<long long>(r.frames), r.frames_per_second,
                 r.warping_error, consistency ? "consistency flow" : "per frame");
   return line;

@@ -23,14 +23,14 @@ struct VideoBenchResult {
   int64_t frames = 0;
   double seconds = 0;            // stylize_video's wall time, clip generation excluded
   double frames_per_second = 0;
-  double warping_error = 0;      // of the output, as `comicgan eval video` measures it
+  double warping_error = 0;  // of the output, 0..1: eval/warping_error.h, as `eval video`
   double input_warping_error = 0;
 };
 
 VideoBenchResult measure_video_throughput(const BatchStylizer& stylize,
                                           const VideoBenchOptions& options);
 
-// One line: "640x360  24 frames  3.10 frames/s  warping error 5.21 (consistency flow)".
+// One line: "640x360  24 frames  3.10 frames/s  warping error 0.0204 (consistency flow)".
 std::string format_video_bench(const VideoBenchResult& result, bool consistency);
 
 }  // namespace comicgan::video

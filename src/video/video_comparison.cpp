@@ -14,8 +14,8 @@ VideoComparison compare_videos(const std::string& input, const std::string& outp
   const double tb_in = in->info().time_base.value(), tb_out = out->info().time_base.value();
   VideoComparison c;
   c.tolerance_s = std::max(tb_in, tb_out) / 2 + 1e-9;
-  FlowEstimator flow;
-  VideoFrame a, b, previous_in, previous_out;
+  eval::WarpingErrorMeter flicker;
+  VideoFrame a, b;
   double first_in = 0, first_out = 0, end_in = 0, end_out = 0;
   bool more_in = true, more_out = true;
   while (true) {
@@ -36,14 +36,9 @@ VideoComparison compare_videos(const std::string& input, const std::string& outp
     c.max_timestamp_gap_s = std::max(
         c.max_timestamp_gap_s,
         std::abs((double(a.pts) * tb_in - first_in) - (double(b.pts) * tb_out - first_out)));
-    if (c.input_frames > 1) {
-      FlowField field = flow.between(previous_in.rgb, a.rgb);
-      add_warping_error(previous_out.rgb, b.rgb, field, c.output_error);
-      add_warping_error(previous_in.rgb, a.rgb, field, c.input_error);
-    }
-    previous_in = std::move(a);
-    previous_out = std::move(b);
+    flicker.add(a.rgb, b.rgb);
   }
+  c.warping = flicker.result();
   c.start_offset_s = first_out - first_in;
   c.input_span_s = end_in - first_in;
   c.output_span_s = end_out - first_out;
@@ -57,16 +52,14 @@ std::string format_comparison(const VideoComparison& c) {
                 "frames:          %lld in, %lld out (%s)\n"
                 "timestamps:      largest gap %.6f s, tolerance %.6f s (%s); start offset %.6f s\n"
                 "duration:        %.6f s in, %.6f s out (%s)\n"
-                "warping error:   %.3f (output, 0-255 levels over %lld visible pixels in %lld "
-                "frame pairs; %lld scene cuts skipped)\n"
-                "input's own:     %.3f (what motion blur, flow error and compression leave)\n",
+                "warping error:   %.4f (output, 0..1, as `comicgan eval video` measures it, "
+                "over %lld frame pairs)\n"
+                "input's own:     %.4f (what motion blur, flow error and compression leave)\n",
                 static_cast<long long>(c.input_frames), static_cast<long long>(c.output_frames),
                 verdict(c.frame_count_equal()), c.max_timestamp_gap_s, c.tolerance_s,
                 verdict(c.timestamps_equal()), c.start_offset_s, c.input_span_s, c.output_span_s,
-                verdict(c.span_equal()), c.output_error.mean,
-                static_cast<long long>(c.output_error.pixels),
-                static_cast<long long>(c.output_error.pairs),
-                static_cast<long long>(c.output_error.scene_cuts), c.input_error.mean);
+                verdict(c.span_equal()), c.warping.output, static_cast<long long>(c.warping.pairs),
+                c.warping.input);
   return text;
 }
 

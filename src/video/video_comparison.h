@@ -1,17 +1,17 @@
 // How faithful a stylized video is to its input in time, exactly (frame count, every frame's
 // own timestamp from the demuxer, the span of the stream), and how much it flickers (the warping
-// error, see warping_error.h, of OUT with the pipeline's own DIS flow from IN; IN's own warping
-// error beside it as the floor that flow errors and compression leave). `comicgan bench --video`
-// and the video tests use it; `comicgan eval video` (src/eval/video_metrics.h) is the
-// user-facing report, read through OpenCV.
+// error of eval/warping_error.h, the one `comicgan eval video` reports; IN's own beside it as
+// the floor that flow errors and compression leave). `comicgan bench --video` and the video
+// tests use it; `comicgan eval video` (src/eval/video_metrics.h) is the user-facing report, read
+// through OpenCV.
 #pragma once
 
 #include <cmath>
 #include <cstdint>
 #include <string>
 
+#include "eval/warping_error.h"
 #include "video/frame_stream.h"
-#include "video/warping_error.h"
 
 namespace comicgan::video {
 
@@ -23,7 +23,7 @@ struct VideoComparison {
   double start_offset_s = 0;       // first output frame's time minus the first input frame's
   double max_timestamp_gap_s = 0;  // largest |(t_in - first_in) - (t_out - first_out)|
   double tolerance_s = 0;          // half a tick of the coarser time base (container precision)
-  WarpingError output_error, input_error;
+  eval::WarpingErrors warping;     // 0..1: `output` of OUT, `input` of IN
 
   bool frame_count_equal() const { return input_frames == output_frames; }
   bool timestamps_equal() const { return max_timestamp_gap_s <= tolerance_s; }

@@ -12,6 +12,7 @@
 #include "eval/eval_fixtures.h"
 #include "eval/reference.h"
 #include "eval/video_metrics.h"
+#include "eval/warping_error.h"
 
 using namespace comicgan;
 using namespace comicgan::eval_test;

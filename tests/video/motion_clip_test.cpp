@@ -85,13 +85,13 @@ TEST(MotionClip, FlowConsistencyLowersFlickerOnRealImagery) {
     job.consistency = consistency;
     job.consistency_options.blend = strength;
     stylize_video(job, tiny_stylizer());
-    return compare_videos(job.input, job.output).output_error.mean;
+    return compare_videos(job.input, job.output).warping.output;
   };
   const double off = flicker(false, 0.8f), flow = flicker(true, 0.8f);
   EXPECT_LT(flow, 0.7 * off) << "off " << off << ", flow " << flow;
   // --consistency-strength: 0 leaves every frame as stylized; more is steadier. (Not to the last
-  // bit: under a loaded machine two stylizations of the same clip have differed by 1e-4 of the
-  // error, 10.5696 vs 10.5686, from threading; the effects measured here are 30% and more.)
-  EXPECT_NEAR(flicker(true, 0.0f), off, 1e-3 * off);
+  // bit: the blender's rounding and threading move the error by up to 7e-4 of it, 0.041455 vs
+  // 0.041483 here; the effects measured here are 20% and more.)
+  EXPECT_NEAR(flicker(true, 0.0f), off, 5e-3 * off);
   EXPECT_LT(flicker(true, 0.95f), flow);
 }
