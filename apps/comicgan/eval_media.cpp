@@ -43,7 +43,7 @@ Command eval_command(
       app.add_option("--compare", a->compare, "more models to evaluate side by side; synth:comic (or manga, cel) is the classical renderer, filter:meanshift an edge-preserving filter")->expected(1, -1);
       app.add_option("--inception", o.inception,
                      "pytorch-fid Inception weights (pt_inception-2015-12-05 state_dict): enables FID and KID");
-      app.add_option("--vgg", o.vgg, "VGG19 relu3_1 weights (state_dict) for the VGG content distance; default: the shared copy when present");
+      app.add_option("--vgg", o.vgg, "VGG weights (state_dict: torchvision vgg19, or the shipped VGG19-relu3_1 layout) for the VGG content distance; default: the VGG19-relu3_1 embedded in comicgan, the one training uses");
       app.add_flag("--no-vgg", a->no_vgg, "skip the VGG content distance");
       app.add_option("--size", o.side, "side pictures are centre-cropped and resized to (a power-of-two multiple of 16 for SWD)")
           ->check(CLI::Range(16, 4096))
@@ -74,7 +74,7 @@ Command eval_command(
         apply_runtime_flags(a->runtime);
         auto options = a->options;
         options.device = a->runtime.device;
-        options.use_default_vgg = !a->no_vgg;
+        options.use_vgg = !a->no_vgg;
         options.models = {a->model};
         options.models.insert(options.models.end(), a->compare.begin(), a->compare.end());
         auto evaluation = eval::evaluate(options, [](const std::string& line) { std::cerr << line << "\n"; });

@@ -11,13 +11,13 @@
 #include "data/edge_preserving_media.h"
 #include "eval/content_metrics.h"
 #include "eval/feature_distance.h"
-#include "eval/look_metrics.h"
 #include "eval/fid_inception.h"
+#include "eval/look_metrics.h"
 #include "eval/swd.h"
-#include "eval/vgg_features.h"
 #include "infer/stylizer.h"
 #include "io/image_mat.h"
 #include "models/model_store.h"
+#include "models/vgg.h"
 
 namespace comicgan::eval {
 namespace {
@@ -116,7 +116,8 @@ void look_metrics(const ImageSet& photos, ModelResult& r) {
                        "no network: Canny 100/200 edges of whole photos (OpenCV)", detail});
 }
 
-void content_metrics(const ImageSet& photos, const VggRelu31* vgg, int batch, ModelResult& r) {
+void content_metrics(const ImageSet& photos, models::PerceptualNet* vgg, int batch,
+                     ModelResult& r) {
   double ssim_sum = 0;
   const double n = double(photos.images.size());
   for (size_t i = 0; i < photos.images.size(); ++i)
@@ -127,12 +128,13 @@ void content_metrics(const ImageSet& photos, const VggRelu31* vgg, int batch, Mo
   double distance = 0;
   for (size_t begin = 0; begin < photos.images.size(); begin += size_t(batch)) {
     size_t end = std::min(photos.images.size(), begin + size_t(batch));
-    auto a = (pictures_to_batch(photos.images, begin, end) + 1) / 2;
-    auto b = (pictures_to_batch(r.outputs, begin, end) + 1) / 2;
-    distance += vgg->distance(a, b).sum().item<double>() / n;
+    c10::InferenceMode guard;
+    auto a = vgg->forward(pictures_to_batch(photos.images, begin, end));
+    auto b = vgg->forward(pictures_to_batch(r.outputs, begin, end));
+    distance += (a - b).abs().mean({1, 2, 3}).sum().item<double>() / n;
   }
   r.metrics.push_back({"vgg_l1", "Content: VGG relu3_1 L1 vs photo", distance, Better::lower,
-                       "VGG19 up to relu3_1 (" + vgg->label() + ")", "mean |f(photo) - f(output)|"});
+                       vgg->description(), "mean |f(photo) - f(output)|"});
 }
 
 }  // namespace
@@ -204,12 +206,14 @@ Evaluation evaluate(const EvalOptions& o, const Log& log_fn) {
     ev.notes.push_back("no --inception weights: FID and KID were skipped (pass pytorch-fid's "
                        "pt_inception-2015-12-05 state_dict to get them)");
   }
-  std::optional<VggRelu31> vgg;
-  std::string vgg_path = o.vgg.empty() && o.use_default_vgg ? default_vgg_path() : o.vgg;
-  if (!vgg_path.empty())
-    vgg.emplace(VggRelu31::load(vgg_path));
+  std::shared_ptr<models::PerceptualNet> vgg;
+  if (!o.vgg.empty())
+    vgg = models::load_perceptual_net(o.vgg);
+  else if (o.use_vgg)
+    vgg = models::default_perceptual_net();
   else
-    ev.notes.push_back("no VGG weights: the VGG content distance was skipped");
+    ev.notes.push_back("the VGG content distance was not asked for");
+  if (vgg) vgg->eval();
 
   SwdOptions swd_options;
   swd_options.seed = o.seed;
@@ -228,7 +232,7 @@ Evaluation evaluate(const EvalOptions& o, const Log& log_fn) {
       stylize_photos(stylizer, ev.photos, r);
     }
     look_metrics(ev.photos, r);
-    content_metrics(ev.photos, vgg ? &*vgg : nullptr, o.batch, r);
+    content_metrics(ev.photos, vgg.get(), o.batch, r);
     if (!ev.style.images.empty()) {
       auto swd = sliced_wasserstein_distance(all_pictures(r.outputs), all_pictures(ev.style.images),
                                              swd_options);

@@ -24,8 +24,10 @@ struct EvalOptions {
   std::string style;                // folder of real style pictures ("" : no style metrics)
   std::string discriminator;        // training run folder or discriminator.cgm ("" : none)
   std::string inception;            // pytorch-fid pt_inception state_dict ("" : no FID/KID)
-  std::string vgg;                  // VGG19 relu3_1 state_dict ("" : default_vgg_path())
-  bool use_default_vgg = true;
+  // The VGG content distance's network: a VGG state_dict (models/vgg.h), or "" for the one
+  // training uses, embedded in the library (VGG19 up to relu3_1); use_vgg false skips it.
+  std::string vgg;
+  bool use_vgg = true;
   int side = 256;                   // pictures are centre-cropped and resized to side x side
   // The look figures (colour shift, flat gain, edge F1) are measured on the whole photos, shrunk
   // so their longer side is at most this (0: at their own size).

@@ -13,6 +13,7 @@
 #include "io/image_io.h"
 #include "io/model_file.h"
 #include "models/model_store.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 namespace fs = std::filesystem;

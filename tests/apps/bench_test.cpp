@@ -6,6 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+#include "test_paths.h"
 
 TEST(BenchCli, JsonHasFastAndReferenceRowsWithEveryFigure) {
   std::string cmd = std::string(COMICGAN_CLI) +

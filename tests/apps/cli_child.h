@@ -20,6 +20,7 @@
 #include <fstream>
 #include <string>
 #include <vector>
+#include "test_paths.h"
 
 namespace comicgan::testing {
 

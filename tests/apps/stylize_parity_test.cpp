@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "io/image_io.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 namespace fs = std::filesystem;

@@ -11,6 +11,7 @@
 #include "data/comic_render_media.h"
 #include "data/edge_preserving_media.h"
 #include "io/image_io.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 namespace fs = std::filesystem;

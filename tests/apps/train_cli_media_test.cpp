@@ -14,6 +14,7 @@
 #include "apps/cli_child.h"
 #include "io/image_io.h"
 #include "io/model_file.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 namespace fs = std::filesystem;

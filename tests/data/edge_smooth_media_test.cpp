@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "io/image_io.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 

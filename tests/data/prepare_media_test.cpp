@@ -11,6 +11,7 @@
 #include "data/prepared_data.h"
 #include "data/prepared_format.h"
 #include "io/image_io.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 using comicgan::test::error_of;

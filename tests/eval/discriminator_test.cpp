@@ -17,6 +17,7 @@
 #include "train/checkpoint.h"
 #include "train/synthetic_batches.h"
 #include "train/trainer.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 using namespace comicgan::eval_test;
@@ -130,7 +131,7 @@ TEST(EvalDiscriminator, VerdictOfATrainedRunTellsItsStyleFromPhotos) {
   o.photos = run.photos.string();
   o.style = run.style.string();
   o.discriminator = run.run.string();
-  o.use_default_vgg = false;
+  o.use_vgg = false;
   o.side = int(kSide);
   o.batch = 4;
   auto ev = eval::evaluate(o);

@@ -7,6 +7,7 @@
 
 #include "eval/eval_fixtures.h"
 #include "io/image_io.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 using namespace comicgan::eval_test;

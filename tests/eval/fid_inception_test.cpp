@@ -10,6 +10,7 @@
 #include "comicgan/error.h"
 #include "eval/feature_distance.h"
 #include "eval/reference.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 

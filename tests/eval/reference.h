@@ -8,6 +8,7 @@
 #include <string>
 
 #include "io/torch_checkpoint.h"
+#include "test_paths.h"
 
 namespace comicgan::eval_test {
 

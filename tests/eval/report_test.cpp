@@ -9,6 +9,7 @@
 #include "eval/report.h"
 #include "io/image_io.h"
 #include "comicgan/error.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 using namespace comicgan::eval_test;
@@ -123,7 +124,7 @@ TEST(EvalReport, Base64MatchesRfc4648Vectors) {
 }
 
 TEST(EvalReport, HtmlOpensInHeadlessChromiumWithoutErrors) {
-  const fs::path browser_dir = fs::path(COMICGAN_SOURCE_DIR) / "tests" / "eval" / "browser";
+  const fs::path browser_dir = fs::path(comicgan_test::source_dir()) / "tests" / "eval" / "browser";
   if (!fs::exists("/usr/bin/chromium")) GTEST_SKIP() << "no /usr/bin/chromium (scripts/setup installs it)";
   if (run_command("node --version").status != 0) GTEST_SKIP() << "no node on PATH";
   if (!fs::exists(browser_dir / "node_modules" / "playwright-core"))

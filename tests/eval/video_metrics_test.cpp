@@ -13,6 +13,7 @@
 #include "eval/reference.h"
 #include "eval/video_metrics.h"
 #include "eval/warping_error.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 using namespace comicgan::eval_test;

@@ -8,6 +8,7 @@
 #include "comicgan/error.h"
 #include "io/atomic_file.h"
 #include "io/image_io.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 namespace fs = std::filesystem;

@@ -12,6 +12,7 @@
 #include "io/atomic_file.h"
 #include "io/model_file.h"
 #include "io/torch_checkpoint.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 namespace fs = std::filesystem;

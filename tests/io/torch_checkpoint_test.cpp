@@ -9,6 +9,7 @@
 #include "comicgan/error.h"
 #include "io/atomic_file.h"
 #include "io/torch_checkpoint.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 namespace fs = std::filesystem;

@@ -10,6 +10,7 @@
 #include "io/model_file.h"
 #include "io/torch_checkpoint.h"
 #include "models/model_store.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 namespace fs = std::filesystem;

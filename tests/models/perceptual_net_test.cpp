@@ -6,6 +6,7 @@
 #include "comicgan/error.h"
 #include "models/vgg.h"
 #include "train/json_tensors.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 using comicgan::testing::json_tensor;

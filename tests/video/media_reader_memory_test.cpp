@@ -15,6 +15,7 @@
 #include "comicgan/error.h"
 #include "video/media_reader.h"
 #include "video/synthetic_clip.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 using namespace comicgan::video;

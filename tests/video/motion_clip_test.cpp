@@ -11,6 +11,7 @@
 #include "video/optical_flow.h"
 #include "video/video_comparison.h"
 #include "video_test_support.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 using namespace comicgan::video;

@@ -23,6 +23,7 @@ extern "C" {
 #include "video/media_reader.h"
 #include "video/stylize_video.h"
 #include "video/synthetic_clip.h"
+#include "test_paths.h"
 
 namespace comicgan::video::testing {
 
