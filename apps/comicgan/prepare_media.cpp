@@ -35,6 +35,10 @@ Command prepare_command(
       app.add_option("--threads", o->threads, "decoding threads (0: the cores available)")
           ->check(CLI::NonNegativeNumber)
           ->capture_default_str();
+      app.add_option("--photo-target", o->photo_target,
+                     "store a classical rendering beside each photo for --target-weight: "
+                     "meanshift (flat regions, colours and edges kept) or comic (palette and ink)")
+          ->check(CLI::IsMember(data::photo_target_names()));
       app.add_flag("--force", o->force, "prepare again even if the inputs are unchanged");
       return [o]() {
         auto report = data::prepare_training_data(

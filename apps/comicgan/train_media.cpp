@@ -26,7 +26,7 @@ namespace {
 namespace fs = std::filesystem;
 
 struct TrainArgs {
-  std::string photos, style, val, prepared, run_dir, config_file;
+  std::string photos, style, val, prepared, run_dir, config_file, photo_target;
   int short_side = 0;
   int64_t epochs = 0;
   int loader_threads = 1;
@@ -68,7 +68,8 @@ nlohmann::json read_json_file(const std::string& path) {
 // The folders a run was started with, so `--resume` needs only RUN_DIR.
 void remember_data(const TrainArgs& a) {
   nlohmann::json j = {{"photos", a.photos}, {"style", a.style}, {"val", a.val},
-                      {"prepared", a.prepared}, {"short_side", a.short_side}};
+                      {"prepared", a.prepared}, {"short_side", a.short_side},
+                      {"photo_target", a.photo_target}};
   io::write_file_atomically((fs::path(a.run_dir) / "data.json").string(), j.dump(2) + "\n");
 }
 
@@ -81,6 +82,7 @@ void recall_data(TrainArgs& a) {
   if (a.val.empty()) a.val = j.value("val", "");
   if (a.prepared.empty()) a.prepared = j.value("prepared", "");
   if (a.short_side == 0) a.short_side = j.value("short_side", 0);
+  if (a.photo_target.empty()) a.photo_target = j.value("photo_target", "");
 }
 
 train::TrainConfig build_config(const TrainArgs& a) {
@@ -110,6 +112,7 @@ std::string prepared_folder(TrainArgs& a, const train::TrainConfig& config) {
   p.output_dir = a.prepared.empty() ? (fs::path(a.run_dir) / "prepared").string() : a.prepared;
   p.short_side = a.short_side > 0 ? a.short_side : int(config.image_size);
   p.min_side = std::min(p.min_side, p.short_side);
+  p.photo_target = a.photo_target;
   auto report = data::prepare_training_data(p, [](const std::string& line) {
     std::cerr << line << "\n";
   });
@@ -196,6 +199,10 @@ Command train_command(
                      "prepared-data folder (cache); default RUN_DIR/prepared");
       app.add_option("--short-side", a->short_side,
                      "prepare pictures at this shorter side (default: --image-size)");
+      app.add_option("--photo-target", a->photo_target,
+                     "prepare a classical rendering of each photo for --target-weight and "
+                     "--gan-target-weight: meanshift or comic (see 'comicgan prepare --help')")
+          ->check(CLI::IsMember(data::photo_target_names()));
       app.add_option("--epochs", a->epochs, "train for this many passes over the photos (sets --steps)")
           ->check(CLI::PositiveNumber);
       app.add_option("--loader-threads", a->loader_threads, "threads preparing batches ahead")

@@ -14,6 +14,9 @@ struct TrainingBatch {
   at::Tensor style;         // (N,3,H,W) style images (comic / anime), RGB in [-1,1]
   at::Tensor style_gray;    // (N,3,H,W) the same style images in grayscale, repeated to 3 channels
   at::Tensor style_smooth;  // (N,3,H,W) the same style images with edges smoothed (CartoonGAN)
+  // (N,3,H,W) a classical rendering of each photo, cropped as the photo (data/prepare.h's
+  // photo_target); undefined when the data has none.
+  at::Tensor photo_target;
 };
 
 class BatchSource {

@@ -29,7 +29,15 @@ struct PrepareOptions {
   size_t shard_bytes = size_t(256) << 20;  // pixel bytes per shard file, about
   io::ImageLimits limits;
   bool force = false;  // rebuild even when the cache matches
+  // A pseudo-target stored beside each photo, for training G towards a classical rendering of
+  // the photo (TrainConfig::target_weight): "" none, "meanshift" the edge-preserving filter
+  // (data/edge_preserving_media.h: flat regions, colours and edges kept), "comic" the classical
+  // comic renderer (`comicgan synth --look comic`: palette colours and ink lines).
+  std::string photo_target;
 };
+
+// The pseudo-targets prepare knows.
+std::vector<std::string> photo_target_names();
 
 struct SkippedFile {
   std::string domain;  // "photos" or "style"

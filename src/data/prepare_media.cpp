@@ -12,6 +12,8 @@
 #include <thread>
 
 #include "comicgan/error.h"
+#include "data/comic_render_media.h"
+#include "data/edge_preserving_media.h"
 #include "data/edge_smooth.h"
 #include "data/prepared_format.h"
 #include "io/atomic_file.h"
@@ -72,14 +74,22 @@ std::string fingerprint(const std::string& text) {
   return out;
 }
 
-nlohmann::json options_json(const PrepareOptions& o) {
-  return {{"algorithm", kPrepareAlgorithm},
-          {"short_side", o.short_side},
-          {"max_aspect", o.max_aspect},
-          {"min_side", o.min_side},
-          {"max_pixels", o.limits.max_pixels},
-          {"max_side", o.limits.max_side},
-          {"max_file_bytes", o.limits.max_file_bytes}};
+nlohmann::json options_json(const PrepareOptions& o, Domain domain) {
+  nlohmann::json j = {{"algorithm", kPrepareAlgorithm},
+                      {"short_side", o.short_side},
+                      {"max_aspect", o.max_aspect},
+                      {"min_side", o.min_side},
+                      {"max_pixels", o.limits.max_pixels},
+                      {"max_side", o.limits.max_side},
+                      {"max_file_bytes", o.limits.max_file_bytes}};
+  // Only the photos depend on it, so adding a pseudo-target leaves the style shards as they are.
+  if (domain == Domain::photos && !o.photo_target.empty()) j["photo_target"] = o.photo_target;
+  return j;
+}
+
+Image photo_target(const Image& rgb, const std::string& name) {
+  if (name == "meanshift") return mean_shift_filter(rgb);
+  return render_comic(rgb, comic_look("comic"));
 }
 
 nlohmann::json inputs_json(const Scan& scan) {
@@ -141,6 +151,8 @@ Prepared prepare_one(const std::string& dir, const std::string& relative, Domain
     if (domain == Domain::style) {
       p.image.gray = grayscale(p.image.rgb);
       p.image.smooth = edge_smooth(p.image.rgb);
+    } else if (!o.photo_target.empty()) {
+      p.image.target = photo_target(p.image.rgb, o.photo_target);
     }
   } catch (const std::exception& e) {
     p.error = e.what();
@@ -163,7 +175,8 @@ nlohmann::json prepare_domain(const std::string& dir, Domain domain, const Scan&
     if (pending.empty()) return;
     char file[96];
     std::snprintf(file, sizeof file, "%s-%s-%04zu.cgm", name, key.c_str(), shards.size());
-    write_shard((fs::path(o.output_dir) / file).string(), domain, pending);
+    write_shard((fs::path(o.output_dir) / file).string(), domain, pending,
+                domain == Domain::photos ? o.photo_target : std::string());
     std::error_code ec;
     auto bytes = fs::file_size(fs::path(o.output_dir) / file, ec);
     shards.push_back({{"file", file}, {"images", pending.size()}, {"bytes", bytes}});
@@ -190,8 +203,8 @@ nlohmann::json prepare_domain(const std::string& dir, Domain domain, const Scan&
       }
       ++report.read;
       const Image& rgb = r.image.rgb;
-      pending_bytes +=
-          rgb.pixels.size() + r.image.gray.pixels.size() + r.image.smooth.pixels.size();
+      pending_bytes += rgb.pixels.size() + r.image.gray.pixels.size() +
+                       r.image.smooth.pixels.size() + r.image.target.pixels.size();
       pending.push_back(std::move(r.image));
       if (pending_bytes >= o.shard_bytes) flush();
     }
@@ -234,6 +247,10 @@ PrepareReport prepare_training_data(const PrepareOptions& o,
         o.max_aspect);
   check(o.min_side >= 1, "prepare: min side must be >= 1, got ", o.min_side);
   check(!o.output_dir.empty(), "prepare: no output folder given");
+  const auto targets = photo_target_names();
+  check(o.photo_target.empty() ||
+            std::find(targets.begin(), targets.end(), o.photo_target) != targets.end(),
+        "prepare: unknown photo pseudo-target '", o.photo_target, "' (known: meanshift, comic)");
   std::error_code ec;
   fs::create_directories(o.output_dir, ec);
   check(fs::is_directory(o.output_dir, ec), "prepare: cannot create the output folder ",
@@ -262,7 +279,7 @@ PrepareReport prepare_training_data(const PrepareOptions& o,
     std::string key = fingerprint(nlohmann::json{
         {"domain", name},
         {"source", source},
-        {"options", options_json(o)},
+        {"options", options_json(o, domain)},
         {"inputs", inputs}}.dump());
     nlohmann::json old = previous.is_object() && previous.contains("domains")
                              ? previous["domains"].value(name, nlohmann::json())
@@ -291,7 +308,7 @@ PrepareReport prepare_training_data(const PrepareOptions& o,
     nlohmann::json skipped = nlohmann::json::array();
     for (const auto& s : report.skipped)
       if (s.domain == name) skipped.push_back({{"path", s.path}, {"reason", s.reason}});
-    domains[name] = {{"source", source}, {"key", key},         {"options", options_json(o)},
+    domains[name] = {{"source", source}, {"key", key},         {"options", options_json(o, domain)},
                      {"read", dr.read},  {"skipped", skipped}, {"inputs", inputs},
                      {"shards", shards}};
   }
@@ -312,6 +329,8 @@ PrepareReport prepare_training_data(const PrepareOptions& o,
   }
   return report;
 }
+
+std::vector<std::string> photo_target_names() { return {"meanshift", "comic"}; }
 
 std::string summarize(const PrepareReport& report, size_t max_listed) {
   std::ostringstream out;

@@ -178,6 +178,8 @@ class PreparedSampler {
     b.style = torch::empty({n, 3, size, size}, options);
     b.style_gray = torch::empty({n, 3, size, size}, options);
     b.style_smooth = torch::empty({n, 3, size, size}, options);
+    const bool targets = !photos_.target().empty();
+    if (targets) b.photo_target = torch::empty({n, 3, size, size}, options);
     for (int i = 0; i < n; ++i) {
       uint64_t position = uint64_t(step) * uint64_t(n) + uint64_t(i);
       const ImageView& photo = photos_[photo_order_.at(position)];
@@ -185,6 +187,9 @@ class PreparedSampler {
       Crop pc = random_crop(photo, o_, photo_rng);
       crop_into(photo.rgb, photo.width, photo.height, 3, pc, size,
                 b.photo.data_ptr<float>() + i * per_image);
+      if (targets)
+        crop_into(photo.target, photo.width, photo.height, 3, pc, size,
+                  b.photo_target.data_ptr<float>() + i * per_image);
 
       const ImageView& style = style_[style_order_.at(position)];
       SplitMix style_rng = stream(o_.seed, kStyleCrop, uint64_t(step), uint64_t(i));

@@ -31,7 +31,10 @@ std::string run_prepare_hint(const std::string& dir) {
 
 const char* domain_name(Domain domain) { return domain == Domain::photos ? "photos" : "style"; }
 
-void write_shard(const std::string& path, Domain domain, const std::vector<PreparedImage>& images) {
+void write_shard(const std::string& path, Domain domain, const std::vector<PreparedImage>& images,
+                 const std::string& target) {
+  check(target.empty() || domain == Domain::photos, "prepared ", domain_name(domain),
+        " shard: only photos carry a pseudo-target");
   io::ModelFile shard;
   nlohmann::json sources = nlohmann::json::array();
   for (size_t i = 0; i < images.size(); ++i) {
@@ -46,10 +49,20 @@ void write_shard(const std::string& path, Domain domain, const std::vector<Prepa
       shard.tensors.emplace_back(std::to_string(i) + ".gray", view_of(im.gray));
       shard.tensors.emplace_back(std::to_string(i) + ".smooth", view_of(im.smooth));
     }
+    check(target.empty() == im.target.empty(), "prepared photo ", im.source,
+          target.empty() ? ": has a pseudo-target the shard does not name"
+                         : ": pseudo-target missing");
+    if (!target.empty()) {
+      check(im.target.channels == 3 && im.target.width == im.rgb.width &&
+                im.target.height == im.rgb.height,
+            "prepared photo ", im.source, ": pseudo-target is not RGB of the photo's size");
+      shard.tensors.emplace_back(std::to_string(i) + ".target", view_of(im.target));
+    }
     sources.push_back(im.source);
   }
   shard.meta = {
       {"kind", "comicgan-prepared-shard"}, {"domain", domain_name(domain)}, {"sources", sources}};
+  if (!target.empty()) shard.meta["target"] = target;
   io::write_model_file(path, shard);
 }
 
@@ -93,7 +106,15 @@ ShardSet::ShardSet(const std::string& prepared_dir, Domain domain, const nlohman
       auto index = io::index_model_file_bytes(mapped.data(), mapped.size(), path, limits);
       check(index.meta.value("domain", "") == name, path, ": not a ", name, " shard");
       const auto& sources = index.meta.at("sources");
-      size_t per_image = domain == Domain::style ? 3 : 1;
+      const std::string target = index.meta.value("target", "");
+      check(files_.size() == 1 || target == target_, path, ": pseudo-target '", target,
+            "' differs from the other shards' ('", target_, "'); run 'comicgan prepare' again");
+      target_ = target;
+      // Tensors per image, in order: rgb, then gray and smooth (style) or target (photos).
+      std::vector<const char*> suffixes = {".rgb"};
+      if (domain == Domain::style) suffixes = {".rgb", ".gray", ".smooth"};
+      if (!target.empty()) suffixes.push_back(".target");
+      const size_t per_image = suffixes.size();
       check(sources.is_array() && index.tensors.size() == sources.size() * per_image &&
                 sources.size() == entry.at("images").get<size_t>(),
             path, ": shard does not match the manifest; run 'comicgan prepare' again");
@@ -102,9 +123,9 @@ ShardSet::ShardSet(const std::string& prepared_dir, Domain domain, const nlohman
         view.source = sources[i].get<std::string>();
         for (size_t k = 0; k < per_image; ++k) {
           const auto& t = index.tensors[i * per_image + k];
-          static const char* const kSuffix[] = {".rgb", ".gray", ".smooth"};
-          int channels = k == 1 ? 1 : 3;
-          check(t.name == std::to_string(i) + kSuffix[k] && t.dtype == at::kByte &&
+          const std::string suffix = suffixes[k];
+          int channels = suffix == ".gray" ? 1 : 3;
+          check(t.name == std::to_string(i) + suffix && t.dtype == at::kByte &&
                     t.shape.size() == 3 && t.shape[2] == channels && t.shape[0] > 0 &&
                     t.shape[1] > 0 &&
                     (k == 0 || (t.shape[0] == view.height && t.shape[1] == view.width)),
@@ -114,10 +135,12 @@ ShardSet::ShardSet(const std::string& prepared_dir, Domain domain, const nlohman
             view.height = int(t.shape[0]);
             view.width = int(t.shape[1]);
             view.rgb = pixels;
-          } else if (k == 1) {
+          } else if (suffix == ".gray") {
             view.gray = pixels;
-          } else {
+          } else if (suffix == ".smooth") {
             view.smooth = pixels;
+          } else {
+            view.target = pixels;
           }
         }
         images_.push_back(std::move(view));

@@ -7,8 +7,9 @@
 //   PREPARED_DIR/<domain>-<key>-NNNN.cgm shards: comicgan's model-file container (JSON header,
 //                                        CRC-32) holding decoded, resized uint8 images.
 //
-// A photo shard holds "<i>.rgb" (H,W,3) per image; a style shard also "<i>.gray" (H,W,1) and
-// "<i>.smooth" (H,W,3), the grayscale and edge-smoothed copies, all the same size. Shard names
+// A photo shard holds "<i>.rgb" (H,W,3) per image, and "<i>.target" (H,W,3) when photos were
+// prepared with a pseudo-target (its meta names it: "target"); a style shard also "<i>.gray"
+// (H,W,1) and "<i>.smooth" (H,W,3), the grayscale and edge-smoothed copies, all the same size. Shard names
 // carry the domain's input signature, so writing a new set never overwrites one the current
 // manifest still names.
 #pragma once
@@ -34,17 +35,20 @@ inline constexpr int kPreparedFormatVersion = 1;
 enum class Domain { photos, style };
 const char* domain_name(Domain domain);
 
-// One prepared picture: RGB, and for style images its grayscale (1 channel) and edge-smoothed
-// (RGB) copies of the same size.
+// One prepared picture: RGB, for style images its grayscale (1 channel) and edge-smoothed (RGB)
+// copies, for photos optionally a pseudo-target (RGB), all of the same size.
 struct PreparedImage {
   std::string source;  // path relative to the domain's folder, for messages
   Image rgb;
   Image gray;
   Image smooth;
+  Image target;
 };
 
-// Writes one shard atomically; throws comicgan::Error on failure.
-void write_shard(const std::string& path, Domain domain, const std::vector<PreparedImage>& images);
+// Writes one shard atomically; throws comicgan::Error on failure. `target` names the photos'
+// pseudo-target ("" : none; then no image may carry one, otherwise every photo must).
+void write_shard(const std::string& path, Domain domain, const std::vector<PreparedImage>& images,
+                 const std::string& target = "");
 
 // Reads PREPARED_DIR/manifest.json, with errors that say to run `comicgan prepare`.
 nlohmann::json read_manifest(const std::string& prepared_dir);
@@ -56,6 +60,7 @@ struct ImageView {
   const uint8_t* rgb = nullptr;     // height * width * 3
   const uint8_t* gray = nullptr;    // height * width, style only
   const uint8_t* smooth = nullptr;  // height * width * 3, style only
+  const uint8_t* target = nullptr;  // height * width * 3, photos prepared with a pseudo-target
   std::string source;
 };
 
@@ -68,10 +73,13 @@ class ShardSet {
   ShardSet(ShardSet&&) noexcept;
   size_t size() const { return images_.size(); }
   const ImageView& operator[](size_t i) const { return images_[i]; }
+  // The photos' pseudo-target every image carries ("" : none).
+  const std::string& target() const { return target_; }
 
  private:
   std::vector<std::unique_ptr<io::MappedFile>> files_;
   std::vector<ImageView> images_;
+  std::string target_;
 };
 
 }  // namespace comicgan::data

@@ -13,7 +13,8 @@ namespace comicgan::train {
   X(grad_clip) X(ema_decay) X(gan_loss) X(adv_weight) X(d_adv_weight) X(content_weight)    \
   X(style_weight) X(color_weight) X(tv_weight) X(d_real_weight) X(d_fake_weight)           \
   X(d_gray_weight) X(d_smooth_weight) X(d_photo_weight) X(lab_color_weight)                \
-  X(lab_color_factor) X(flat_weight) X(flat_threshold) X(snapshot_every) X(nan_lr_factor)  \
+  X(lab_color_factor) X(flat_weight) X(flat_threshold) X(target_weight)                    \
+  X(gan_target_weight) X(snapshot_every) X(nan_lr_factor)                                  \
   X(max_rollbacks) X(name) X(description) X(attribution) X(log_every) X(checkpoint_every)  \
   X(keep_checkpoints) X(sample_every)
 
@@ -62,7 +63,7 @@ void TrainConfig::validate() const {
   check(ema_decay >= 0 && ema_decay < 1, "ema_decay must be in [0, 1), found ", ema_decay);
   for (double w : {adv_weight, d_adv_weight, content_weight, style_weight, color_weight, tv_weight,
                    d_real_weight, d_fake_weight, d_gray_weight, d_smooth_weight, d_photo_weight,
-                   lab_color_weight, flat_weight})
+                   lab_color_weight, flat_weight, target_weight, gan_target_weight})
     check(w >= 0, "loss weights must be >= 0, found ", w);
   check(lab_color_factor >= 1 && lab_color_factor <= image_size,
         "lab_color_factor must be in [1, image_size], found ", lab_color_factor);

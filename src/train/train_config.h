@@ -54,6 +54,12 @@ struct TrainConfig {
   // flat_threshold (0-255 levels) free (0: off). GAN phase only.
   double flat_weight = 0.0;
   double flat_threshold = 6.0;
+  // Pseudo-targets: L1 (RGB in [-1,1]) between G's output and the classical rendering prepared
+  // beside each photo (data/prepare.h's photo_target), in the init phase (target_weight) and in
+  // the GAN phase (gan_target_weight). A fast, supervised start towards flat colour-kept regions
+  // that the GAN phase then turns into the style. 0: off; on needs data with pseudo-targets.
+  double target_weight = 0.0;
+  double gan_target_weight = 0.0;
 
   // Stability
   int64_t snapshot_every = 100;  // in-memory good state the NaN guard rolls back to

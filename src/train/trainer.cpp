@@ -175,7 +175,15 @@ struct Trainer::Impl {
     check(b.photo.defined() && b.photo.dim() == 4 && b.photo.size(1) == 3,
           "training data: batch ", step, " has no (N,3,H,W) photo tensor");
     auto move = [&](const at::Tensor& t) { return t.to(device, torch::kFloat); };
-    return {move(b.photo), move(b.style), move(b.style_gray), move(b.style_smooth)};
+    const bool wants_target = (step < config.init_steps ? config.target_weight
+                                                        : config.gan_target_weight) > 0;
+    check(!wants_target || (b.photo_target.defined() && b.photo_target.sizes() == b.photo.sizes()),
+          "training data: the target weights need photos prepared with a pseudo-target, and "
+          "batch ", step, " has none");
+    data::TrainingBatch out{move(b.photo), move(b.style), move(b.style_gray),
+                            move(b.style_smooth)};
+    if (wants_target) out.photo_target = move(b.photo_target);
+    return out;
   }
 
   // The init phase: teach G to reproduce the photo's content. False when a value is not finite.
@@ -193,6 +201,7 @@ struct Trainer::Impl {
         config.content_weight * content_loss(photo_features, fp32(run_output(vgg->forward(fake))));
     out["init_content"] = loss.item<double>();
     loss = loss + look_terms(b.photo, fp32(fake), "init_", out, /*flat=*/false);
+    loss = loss + target_term(b, fp32(fake), config.target_weight, "init_target", out);
     init_opt->zero_grad();
     loss.backward();
     store_run_gradients(*g, *g_run);
@@ -220,6 +229,15 @@ struct Trainer::Impl {
       total = total + flat;
     }
     return total;
+  }
+
+  // L1 to the photos' pseudo-targets (off at weight 0).
+  at::Tensor target_term(const data::TrainingBatch& b, const at::Tensor& fake32, double weight,
+                         const char* name, Losses& out) {
+    if (weight <= 0) return torch::zeros({}, fake32.options());
+    auto term = weight * (fake32 - b.photo_target).abs().mean();
+    out[name] = term.item<double>();
+    return term;
   }
 
   bool gan_step(const data::TrainingBatch& b, bool train_d, Losses& out, std::string& bad) {
@@ -281,7 +299,8 @@ struct Trainer::Impl {
     auto style = config.style_weight * style_loss(gray_features, fake_features);
     auto color = config.color_weight * color_loss(b.photo, fake32);
     auto tv = config.tv_weight * total_variation_loss(fake32);
-    auto total = adv + content + style + color + tv + look_terms(b.photo, fake32, "", out);
+    auto total = adv + content + style + color + tv + look_terms(b.photo, fake32, "", out) +
+                 target_term(b, fake32, config.gan_target_weight, "target", out);
     out["g_total"] = total.item<double>();
     out["g_adv"] = adv.item<double>();
     out["content"] = content.item<double>();

@@ -3,11 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
 #include "comicgan/error.h"
 #include "error_message.h"
+#include "data/edge_preserving_media.h"
 #include "data/prepared_data.h"
 #include "data/prepared_format.h"
 #include "io/image_io.h"
@@ -162,6 +164,57 @@ TEST_F(Prepare, ReusesTheCacheWhileInputsAreUnchanged) {
   o.short_side = 40;
   auto resized = data::prepare_training_data(o, {});
   EXPECT_FALSE(resized.photos.reused || resized.style.reused);
+}
+
+TEST_F(Prepare, PhotoPseudoTargetsAreTheFilteredPhotosCroppedWithThem) {
+  auto o = options();
+  o.photo_target = "meanshift";
+  auto report = data::prepare_training_data(o, {});
+  EXPECT_FALSE(report.photos.reused);
+  auto manifest = data::read_manifest(o.output_dir);
+  data::ShardSet photos(o.output_dir, data::Domain::photos, manifest);
+  ASSERT_EQ(photos.size(), 3u);
+  EXPECT_EQ(photos.target(), "meanshift");
+  for (size_t i = 0; i < photos.size(); ++i) {
+    const auto& v = photos[i];
+    ASSERT_NE(v.target, nullptr);
+    Image rgb(v.width, v.height, 3);
+    std::memcpy(rgb.pixels.data(), v.rgb, rgb.pixels.size());
+    Image expected = data::mean_shift_filter(rgb);
+    EXPECT_EQ(0, std::memcmp(expected.pixels.data(), v.target, expected.pixels.size())) << i;
+  }
+  // The style shards do not depend on it: reused when only the target changes.
+  o.photo_target = "comic";
+  auto comic = data::prepare_training_data(o, {});
+  EXPECT_FALSE(comic.photos.reused);
+  EXPECT_TRUE(comic.style.reused);
+
+  // Batches: the target crop is the photo's crop (the same window, the same flip).
+  o.photo_target = "meanshift";
+  data::prepare_training_data(o, {});
+  data::PreparedDataOptions d;
+  d.image_size = 32;
+  d.batch_size = 3;
+  d.max_scale = 1.5;
+  auto source = data::open_prepared_data(o.output_dir, d);
+  for (int64_t step : {0, 1, 2}) {
+    auto b = source->batch(step);
+    ASSERT_TRUE(b.photo_target.defined());
+    ASSERT_EQ(b.photo_target.sizes(), b.photo.sizes());
+    // A filtered copy stays close to its own photo, far from the other photos of the batch.
+    for (int64_t i = 0; i < 3; ++i) {
+      double own = (b.photo_target[i] - b.photo[i]).abs().mean().item<double>();
+      for (int64_t j = 0; j < 3; ++j)
+        if (j != i && !b.photo[i].equal(b.photo[j]))
+          EXPECT_LT(own, (b.photo_target[i] - b.photo[j]).abs().mean().item<double>());
+    }
+  }
+  // Without targets the batch has none, and unknown names are refused.
+  data::prepare_training_data(options(), {});
+  EXPECT_FALSE(data::open_prepared_data(options().output_dir, d)->batch(0).photo_target.defined());
+  o.photo_target = "sketch";
+  EXPECT_NE(error_of([&] { data::prepare_training_data(o, {}); }).find("sketch"),
+            std::string::npos);
 }
 
 TEST_F(Prepare, RefusesFoldersWithoutUsablePictures) {

@@ -9,6 +9,7 @@
 #include <fstream>
 
 #include "comicgan/error.h"
+#include "error_message.h"
 #include "io/model_file.h"
 #include "models/discriminator.h"
 #include "models/generator.h"
@@ -328,6 +329,64 @@ TEST(Trainer, ColourAndFlatnessTermsAreLoggedWhereTheyApply) {
   double sum = 0;
   for (const char* k : {"g_adv", "content", "style", "color", "tv", "lab_color", "flat"}) sum += last[k].get<double>();
   EXPECT_NEAR(last["g_total"].get<double>(), sum, 1e-3 * std::abs(sum));
+}
+
+namespace {
+// Synthetic batches with a pseudo-target per photo: a darker, flattened copy (the photo's
+// colours averaged over 4x4 blocks and halved), a picture G must learn to make.
+class TargetBatches : public data::BatchSource {
+ public:
+  TargetBatches(int64_t batch, int64_t size) : inner_(batch, size) {}
+  data::TrainingBatch batch(int64_t step) override {
+    auto b = inner_.batch(step);
+    namespace F = torch::nn::functional;
+    b.photo_target = F::interpolate(F::avg_pool2d(b.photo, F::AvgPool2dFuncOptions(4)),
+                                    F::InterpolateFuncOptions()
+                                        .size(std::vector<int64_t>{b.photo.size(2), b.photo.size(3)})
+                                        .mode(torch::kNearest)) *
+                         0.5;
+    return b;
+  }
+
+ private:
+  comicgan::testing::SyntheticBatches inner_;
+};
+}  // namespace
+
+TEST(Trainer, PseudoTargetTermDescendsInInitAndAppliesInTheGanPhase) {
+  TempDir dir("targets");
+  auto config = tiny_config();
+  config.steps = 44;
+  config.init_steps = 40;
+  config.init_lr = 1e-3;
+  config.content_weight = 0;
+  config.target_weight = 10;
+  config.gan_target_weight = 2;
+  config.log_every = 4;
+  TargetBatches data(config.batch_size, config.image_size);
+  train::Trainer(config, dir.str(), data).run(false);
+  auto metrics = read_metrics(dir.str());
+  ASSERT_EQ(metrics.size(), 11u);
+  ASSERT_TRUE(metrics.front().contains("init_target"));
+  const double first = metrics[0]["init_target"].get<double>();
+  const double last = metrics[9]["init_target"].get<double>();
+  EXPECT_LT(last, 0.7 * first) << first << " -> " << last;
+  // GAN phase: the term is in the total.
+  const auto& gan = metrics.back();
+  ASSERT_TRUE(gan.contains("target"));
+  double sum = 0;
+  for (const char* k : {"g_adv", "content", "style", "color", "tv", "target"})
+    sum += gan[k].get<double>();
+  EXPECT_NEAR(gan["g_total"].get<double>(), sum, 1e-3 * std::abs(sum));
+}
+
+TEST(Trainer, PseudoTargetWeightsNeedDataWithTargets) {
+  TempDir dir("no_targets");
+  auto config = tiny_config();
+  config.target_weight = 1;
+  comicgan::testing::SyntheticBatches data(config.batch_size, config.image_size);
+  auto message = comicgan::test::error_of([&] { train::Trainer(config, dir.str(), data).run(false); });
+  EXPECT_NE(message.find("pseudo-target"), std::string::npos) << message;
 }
 
 TEST(Trainer, RefusesToOverwriteARunAndToResumeNothing) {
