@@ -254,6 +254,10 @@ TEST(Trainer, PhotoTermTeachesTheDiscriminatorThatPhotosAreNotTheStyle) {
   config.init_steps = 0;
   config.d_lr = 1e-3;
   config.log_every = 10;
+  // The photo term alone among D's "not the style" terms: without it D is only ever told what the
+  // style is, so the difference it makes is large on every CPU (with the generated, grey and
+  // smoothed terms on too, the gap depended on rounding: 0.12 on one machine, 0.3 on another).
+  config.d_fake_weight = config.d_gray_weight = config.d_smooth_weight = 0.0;
   double score[2];
   for (int with : {0, 1}) {
     TempDir dir("photo" + std::to_string(with));
@@ -267,7 +271,7 @@ TEST(Trainer, PhotoTermTeachesTheDiscriminatorThatPhotosAreNotTheStyle) {
       EXPECT_LT(metrics.back()["d_photo"].get<double>(), metrics.front()["d_photo"].get<double>());
     score[with] = discriminator_score_on_photos(dir.str(), config.batch_size, config.image_size);
   }
-  EXPECT_LT(score[1], score[0] - 0.2) << "held-out photos scored " << score[0] << " without the "
+  EXPECT_LT(score[1], score[0] - 0.4) << "held-out photos scored " << score[0] << " without the "
                                       << "photo term, " << score[1] << " with it";
 }
 
