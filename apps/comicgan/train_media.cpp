@@ -7,16 +7,14 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <map>
 
 #include "command.h"
 #include "comicgan/error.h"
 #include "data/prepare.h"
-#include "data/prepared_data.h"
-#include "io/atomic_file.h"
 #include "stop_signals.h"
+#include "train/run_folder.h"
 #include "train/run_pictures.h"
 #include "train/trainer.h"
 
@@ -26,12 +24,13 @@ namespace {
 namespace fs = std::filesystem;
 
 struct TrainArgs {
-  std::string photos, style, val, prepared, run_dir, config_file, photo_target;
-  int short_side = 0;
+  std::string run_dir, config_file;
+  train::RunData data;
   int64_t epochs = 0;
   int loader_threads = 1;
   bool resume = false;
   RuntimeFlags runtime;
+  bool device_given = false;  // --device on the command line (else a resume keeps the run's)
   // Every TrainConfig field as text, by field name; only those given on the command line.
   std::map<std::string, std::string> fields;
 };
@@ -53,71 +52,6 @@ nlohmann::json field_value(const std::string& field, const std::string& text,
   } catch (const nlohmann::json::exception&) {
     fail(flag_name(field), ": '", text, "' is not a valid value");
   }
-}
-
-nlohmann::json read_json_file(const std::string& path) {
-  std::ifstream in(path);
-  check(bool(in), "cannot read ", path);
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    fail(path, " is not valid JSON: ", e.what());
-  }
-}
-
-// The folders a run was started with, so `--resume` needs only RUN_DIR.
-void remember_data(const TrainArgs& a) {
-  nlohmann::json j = {{"photos", a.photos}, {"style", a.style}, {"val", a.val},
-                      {"prepared", a.prepared}, {"short_side", a.short_side},
-                      {"photo_target", a.photo_target}};
-  io::write_file_atomically((fs::path(a.run_dir) / "data.json").string(), j.dump(2) + "\n");
-}
-
-void recall_data(TrainArgs& a) {
-  auto path = (fs::path(a.run_dir) / "data.json").string();
-  if (!fs::exists(path)) return;
-  auto j = read_json_file(path);
-  if (a.photos.empty()) a.photos = j.value("photos", "");
-  if (a.style.empty()) a.style = j.value("style", "");
-  if (a.val.empty()) a.val = j.value("val", "");
-  if (a.prepared.empty()) a.prepared = j.value("prepared", "");
-  if (a.short_side == 0) a.short_side = j.value("short_side", 0);
-  if (a.photo_target.empty()) a.photo_target = j.value("photo_target", "");
-}
-
-train::TrainConfig build_config(const TrainArgs& a) {
-  train::TrainConfig config;
-  if (a.resume) {
-    auto saved = (fs::path(a.run_dir) / "config.json").string();
-    check(fs::exists(saved), a.run_dir, " holds no run to resume (no config.json)");
-    config.merge_json(read_json_file(saved));
-  }
-  if (!a.config_file.empty()) config.merge_json(read_json_file(a.config_file));
-  auto defaults = config.to_json();
-  nlohmann::json given = nlohmann::json::object();
-  for (auto& [field, text] : a.fields) given[field] = field_value(field, text, defaults.at(field));
-  config.merge_json(given);
-  if (a.runtime.device != "cpu" || !a.resume) config.device = a.runtime.device;
-  return config;
-}
-
-// Prepares the two folders into the cache (or reuses it) unless --prepared names one.
-std::string prepared_folder(TrainArgs& a, const train::TrainConfig& config) {
-  if (!a.prepared.empty() && a.photos.empty() && a.style.empty()) return a.prepared;
-  check(!a.photos.empty() && !a.style.empty(),
-        "--photos and --style are required (or --prepared DIR made by 'comicgan prepare')");
-  data::PrepareOptions p;
-  p.photos_dir = a.photos;
-  p.style_dir = a.style;
-  p.output_dir = a.prepared.empty() ? (fs::path(a.run_dir) / "prepared").string() : a.prepared;
-  p.short_side = a.short_side > 0 ? a.short_side : int(config.image_size);
-  p.min_side = std::min(p.min_side, p.short_side);
-  p.photo_target = a.photo_target;
-  auto report = data::prepare_training_data(p, [](const std::string& line) {
-    std::cerr << line << "\n";
-  });
-  std::cerr << data::summarize(report);
-  return p.output_dir;
 }
 
 train::TrainHooks make_hooks(const std::string& run_dir, const std::string& val, int64_t size,
@@ -145,34 +79,49 @@ train::TrainHooks make_hooks(const std::string& run_dir, const std::string& val,
   return hooks;
 }
 
+// The flags given as a run request: config fields as JSON of their default's type.
+train::RunRequest run_request(const TrainArgs& a) {
+  train::RunRequest r;
+  r.run_dir = a.run_dir;
+  r.resume = a.resume;
+  r.data = a.data;
+  r.config_file = a.config_file;
+  r.epochs = a.epochs;
+  r.loader_threads = a.loader_threads;
+  const auto defaults = train::TrainConfig{}.to_json();
+  for (auto& [field, text] : a.fields)
+    r.overrides[field] = field_value(field, text, defaults.at(field));
+  if (a.device_given) r.overrides["device"] = a.runtime.device;
+  return r;
+}
+
+// The run folder prepared as asked; errors get the flags that would fix them.
+train::PreparedRun prepare_run(const TrainArgs& a) {
+  try {
+    return train::prepare_run(run_request(a),
+                              [](const std::string& line) { std::cerr << line << "\n"; });
+  } catch (const Error& e) {
+    if (a.resume) throw;
+    if (train::holds_run(a.run_dir)) fail(e.what(), " (--resume continues it)");
+    if (a.data.photos.empty() && a.data.style.empty() && a.data.prepared.empty())
+      fail(e.what(), ": --photos and --style, or --prepared DIR made by 'comicgan prepare'");
+    throw;
+  }
+}
+
 int run_training(TrainArgs& a) {
   apply_runtime_flags(a.runtime);
-  if (a.resume) recall_data(a);
-  auto config = build_config(a);
-  config.validate();  // before preparing data: a typo should not cost a preparation pass
-  fs::create_directories(a.run_dir);
-  auto prepared = prepared_folder(a, config);
-  if (a.epochs > 0) {
-    auto info = data::prepared_data_info(prepared);
-    config.steps = config.init_steps +
-                   (a.epochs * info.photos + config.batch_size - 1) / config.batch_size;
-  }
-  config.validate();
-  remember_data(a);
-
-  data::PreparedDataOptions d;
-  d.image_size = int(config.image_size);
-  d.batch_size = int(config.batch_size);
-  d.seed = config.seed;
-  d.threads = a.loader_threads;
-  auto source = data::open_prepared_data(prepared, d);
+  auto run = prepare_run(a);
+  if (run.prepared) std::cerr << data::summarize(*run.prepared);
+  const auto& config = run.config;
 
   StopSignals signals(
       "\ncomicgan: interrupted; saving a checkpoint after this step (^C again: stop without "
       "saving)\n",
       "\ncomicgan: interrupted twice; stopped without saving (the last checkpoint is intact)\n");
-  train::Trainer trainer(config, a.run_dir, *source,
-                         make_hooks(a.run_dir, a.val, config.image_size, signals.requested()));
+  train::Trainer trainer(
+      config, a.run_dir, *run.source,
+      make_hooks(a.run_dir, run.data.val, config.image_size, signals.requested()));
   auto s = trainer.run(a.resume);
   auto metrics = (fs::path(a.run_dir) / "metrics.jsonl").string();
   if (fs::exists(metrics) && fs::file_size(metrics) > 0)
@@ -190,16 +139,17 @@ Command train_command(
     "train", "Train a style from two unpaired folders (photos, comic / anime pictures)",
     [](CLI::App& app) -> Runner {
       auto a = std::make_shared<TrainArgs>();
-      app.add_option("--photos", a->photos, "folder of photos (searched recursively)");
-      app.add_option("--style", a->style, "folder of comic / anime pictures (searched recursively)");
+      app.add_option("--photos", a->data.photos, "folder of photos (searched recursively)");
+      app.add_option("--style", a->data.style,
+                     "folder of comic / anime pictures (searched recursively)");
       app.add_option("-o,--output", a->run_dir, "run folder: model.cgm, checkpoints, samples, metrics")
           ->required();
-      app.add_option("--val", a->val, "folder of photos shown in the sample grids (first 8)");
-      app.add_option("--prepared", a->prepared,
+      app.add_option("--val", a->data.val, "folder of photos shown in the sample grids (first 8)");
+      app.add_option("--prepared", a->data.prepared,
                      "prepared-data folder (cache); default RUN_DIR/prepared");
-      app.add_option("--short-side", a->short_side,
+      app.add_option("--short-side", a->data.short_side,
                      "prepare pictures at this shorter side (default: --image-size)");
-      app.add_option("--photo-target", a->photo_target,
+      app.add_option("--photo-target", a->data.photo_target,
                      "prepare a classical rendering of each photo for --target-weight and "
                      "--gan-target-weight: meanshift or comic (see 'comicgan prepare --help')")
           ->check(CLI::IsMember(data::photo_target_names()));
@@ -221,7 +171,10 @@ Command train_command(
                "default " + value.dump())
             ->group("Training config");
       }
-      return [a]() { return run_training(*a); };
+      return [a, &app]() {
+        a->device_given = app.count("--device") > 0;
+        return run_training(*a);
+      };
     },
     45);
 
