@@ -161,14 +161,17 @@ Command train_command(
       app.add_flag("--resume", a->resume, "continue the run in RUN_DIR from its newest checkpoint");
       app.add_option("--config", a->config_file, "JSON training config (the format of RUN_DIR/config.json)");
       add_runtime_flags(app, a->runtime);
-      // One flag per config field, its default shown; only the fields given are applied.
+      // One flag per config field, its kind, default and meaning shown; only those given apply.
       const auto defaults = train::TrainConfig{}.to_json();
-      for (auto& [field, value] : defaults.items()) {
-        if (field == "device") continue;  // --device comes with the runtime flags
-        auto name = field;
+      for (const auto& field : train::config_fields()) {
+        const std::string name = field.name;
+        if (name == "device") continue;  // --device comes with the runtime flags
+        const auto& value = defaults.at(name);
         app.add_option_function<std::string>(
-               flag_name(field), [a, name](const std::string& text) { a->fields[name] = text; },
-               "default " + value.dump())
+               flag_name(name), [a, name](const std::string& text) { a->fields[name] = text; },
+               field.help)
+            ->type_name(field.kind)
+            ->default_str(value.is_string() ? value.get<std::string>() : value.dump())
             ->group("Training config");
       }
       return [a, &app]() {

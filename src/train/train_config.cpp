@@ -4,23 +4,72 @@
 
 namespace comicgan::train {
 
-// One list of fields for both directions, so a new field cannot be saved but not loaded.
-#define COMICGAN_TRAIN_FIELDS(X)                                                           \
-  X(arch) X(generator_options) X(discriminator_arch) X(discriminator_options) X(vgg)       \
-  X(init_generator)                                                                        \
-  X(image_size) X(batch_size) X(steps) X(init_steps) X(d_every) X(seed) X(device)          \
-  X(precision) X(deterministic) X(init_lr) X(g_lr) X(d_lr) X(beta1) X(beta2)               \
-  X(grad_clip) X(ema_decay) X(gan_loss) X(adv_weight) X(d_adv_weight) X(content_weight)    \
-  X(style_weight) X(color_weight) X(tv_weight) X(d_real_weight) X(d_fake_weight)           \
-  X(d_gray_weight) X(d_smooth_weight) X(d_photo_weight) X(lab_color_weight)                \
-  X(lab_color_factor) X(flat_weight) X(flat_threshold) X(target_weight)                    \
-  X(gan_target_weight) X(snapshot_every) X(nan_lr_factor)                                  \
-  X(max_rollbacks) X(name) X(description) X(attribution) X(log_every) X(checkpoint_every)  \
-  X(keep_checkpoints) X(sample_every)
+// One list of fields for saving, loading and help texts, so a new field cannot be saved but not
+// loaded, nor given a flag without a meaning. Each: the field, its kind (how a flag's help names
+// its value) and its meaning in one line.
+#define COMICGAN_TRAIN_FIELDS(X)                                                                  \
+  X(arch, TEXT, "generator architecture (models/generator.h), e.g. animegan2")                    \
+  X(generator_options, JSON, "options of the generator architecture, e.g. {\"width\":0.5}")       \
+  X(discriminator_arch, TEXT, "discriminator architecture")                                       \
+  X(discriminator_options, JSON, "options of the discriminator, e.g. {\"channels\":32}")          \
+  X(vgg, PATH, "torchvision vgg19 state_dict for the perceptual losses; empty: the shipped one")  \
+  X(init_generator, PATH,                                                                         \
+    "generator model (file or shipped name) whose weights start G; empty: random")                \
+  X(image_size, INT, "side of the square training crops, in pixels")                              \
+  X(batch_size, INT, "pictures per step")                                                         \
+  X(steps, INT, "total steps, init steps included")                                               \
+  X(init_steps, INT, "content-only steps that first teach G to reconstruct photos")               \
+  X(d_every, INT, "a discriminator step every N generator steps (reference: 1)")                  \
+  X(seed, INT, "seed of the initial weights and of the batches' order, crops and flips")          \
+  X(device, TEXT, "cpu, cuda or cuda:N")                                                          \
+  X(precision, TEXT, "fp32, or bf16: the networks compute in bf16, the rest stays fp32")          \
+  X(deterministic, BOOL, "deterministic kernels on CUDA too (slower; CPU ones are already)")      \
+  X(init_lr, FLOAT, "learning rate of the init phase (Adam)")                                     \
+  X(g_lr, FLOAT, "generator learning rate in the GAN phase")                                      \
+  X(d_lr, FLOAT, "discriminator learning rate")                                                   \
+  X(beta1, FLOAT, "Adam beta1")                                                                   \
+  X(beta2, FLOAT, "Adam beta2")                                                                   \
+  X(grad_clip, FLOAT, "max L2 norm of each network's gradient; 0 disables")                       \
+  X(ema_decay, FLOAT, "decay of the generator's moving average (the model written)")              \
+  X(gan_loss, TEXT, "lsgan, bce or hinge")                                                        \
+  X(adv_weight, FLOAT, "weight of the generator's adversarial term")                              \
+  X(d_adv_weight, FLOAT, "scale of the discriminator's loss")                                     \
+  X(content_weight, FLOAT, "weight of the VGG content term (the photo's structure kept)")         \
+  X(style_weight, FLOAT, "weight of the Gram style term (the style's textures)")                  \
+  X(color_weight, FLOAT, "weight of the colour term (the photo's colours kept, YUV)")             \
+  X(tv_weight, FLOAT, "weight of the total variation term (smooth output)")                       \
+  X(d_real_weight, FLOAT, "weight of D's verdict on style pictures")                              \
+  X(d_fake_weight, FLOAT, "weight of D's verdict on generated pictures")                          \
+  X(d_gray_weight, FLOAT, "weight of D's verdict on grayscale style pictures")                    \
+  X(d_smooth_weight, FLOAT, "weight of D's verdict on edge-smoothed style pictures")              \
+  X(d_photo_weight, FLOAT, "D also judges the training photos \"not the style\" (0: off)")        \
+  X(lab_color_weight, FLOAT, "weight of the coarse Lab colour distance to the photo (0: off)")    \
+  X(lab_color_factor, INT, "average-pooling factor of the Lab colour term")                       \
+  X(flat_weight, FLOAT, "weight of the flat-regions term, truncated TV of the luma (0: off)")     \
+  X(flat_threshold, FLOAT, "luma steps steeper than this (0-255 levels) are free of flat_weight") \
+  X(target_weight, FLOAT, "L1 to the photo's pseudo-target in the init phase (0: off)")           \
+  X(gan_target_weight, FLOAT, "L1 to the photo's pseudo-target in the GAN phase (0: off)")        \
+  X(snapshot_every, INT, "steps between the in-memory good states the NaN guard rolls back to")   \
+  X(nan_lr_factor, FLOAT, "learning rates are multiplied by this after a rollback")               \
+  X(max_rollbacks, INT, "rollbacks allowed before training stops as diverged")                    \
+  X(name, TEXT, "the style's name in model.cgm")                                                  \
+  X(description, TEXT, "what the look is, in a few words (shown by 'comicgan models')")           \
+  X(attribution, TEXT, "credit the style data asks for, written into model.cgm")                  \
+  X(log_every, INT, "steps between progress lines and metrics records")                           \
+  X(checkpoint_every, INT, "steps between checkpoints")                                           \
+  X(keep_checkpoints, INT, "checkpoints kept, the newest")                                        \
+  X(sample_every, INT, "steps between sample grids; 0 disables them")
+
+const std::vector<ConfigFieldInfo>& config_fields() {
+#define COMICGAN_INFO(field, kind, help) {#field, #kind, help},
+  static const std::vector<ConfigFieldInfo> fields = {COMICGAN_TRAIN_FIELDS(COMICGAN_INFO)};
+#undef COMICGAN_INFO
+  return fields;
+}
 
 nlohmann::json TrainConfig::to_json() const {
   nlohmann::json j;
-#define COMICGAN_SAVE(field) j[#field] = field;
+#define COMICGAN_SAVE(field, kind, help) j[#field] = field;
   COMICGAN_TRAIN_FIELDS(COMICGAN_SAVE)
 #undef COMICGAN_SAVE
   return j;
@@ -31,10 +80,10 @@ void TrainConfig::merge_json(const nlohmann::json& j) {
   for (auto& [key, value] : j.items()) {
     bool known = false;
     try {
-#define COMICGAN_LOAD(field)      \
-  if (key == #field) {            \
-    value.get_to(field);          \
-    known = true;                 \
+#define COMICGAN_LOAD(field, kind, help) \
+  if (key == #field) {                   \
+    value.get_to(field);                 \
+    known = true;                        \
   }
       COMICGAN_TRAIN_FIELDS(COMICGAN_LOAD)
 #undef COMICGAN_LOAD

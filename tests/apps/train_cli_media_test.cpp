@@ -1,11 +1,12 @@
 // `comicgan train` end to end on tiny folders (seconds): a corrupt style file is reported and
 // skipped, the run writes a model `comicgan stylize` uses, a resumed run (stopped at a smaller
 // --steps, then extended) ends with the weights of an uninterrupted run, Ctrl-C saves and stops,
-// flags are checked.
+// flags are checked and each config flag's help says its kind and meaning.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,7 @@
 #include "io/image_io.h"
 #include "io/model_file.h"
 #include "test_paths.h"
+#include "train/train_config.h"
 
 using namespace comicgan;
 namespace fs = std::filesystem;
@@ -162,4 +164,31 @@ TEST_F(TrainCli, RefusesBadFlagsAndExistingRunsWithOneLine) {
   ASSERT_EQ(run(train_args((dir_ / "r").string(), 3), log), 0) << text_of(log);
   EXPECT_NE(run(train_args((dir_ / "r").string(), 3), log), 0);
   EXPECT_NE(text_of(log).find("--resume"), std::string::npos) << text_of(log);
+}
+
+TEST(TrainCliHelp, EveryConfigFlagShowsItsKindAndMeaning) {
+  auto log = fs::temp_directory_path() / ("comicgan_train_help_" + std::to_string(::getpid()));
+  ASSERT_EQ(run("train --help", log), 0);
+  const std::string help = text_of(log);
+  fs::remove(log);
+  const auto fields = train::TrainConfig{}.to_json();
+  for (auto& [field, value] : fields.items()) {
+    std::string flag = "--" + field;
+    std::replace(flag.begin(), flag.end(), '_', '-');
+    size_t at = help.find("  " + flag + " ");
+    ASSERT_NE(at, std::string::npos) << flag << " is not in\n" << help;
+    // The flag's entry: up to the next option (the meaning may sit on the following line).
+    std::string entry = help.substr(at + 2, help.find("\n  -", at) - at - 2);
+    std::istringstream words(entry.substr(flag.size()));
+    std::string kind;
+    words >> kind;
+    kind = kind.substr(0, kind.find('='));  // KIND=default
+    EXPECT_TRUE(kind == "INT" || kind == "FLOAT" || kind == "BOOL" || kind == "TEXT" ||
+                kind == "PATH" || kind == "JSON")
+        << flag << ": " << entry;
+    std::string meaning, word;
+    while (words >> word) meaning += word + " ";
+    EXPECT_GE(meaning.size(), 10u) << flag << " has no meaning: " << entry;
+    EXPECT_EQ(meaning.rfind("default ", 0), std::string::npos) << flag << ": " << entry;
+  }
 }
