@@ -10,8 +10,8 @@
 #include <iostream>
 #include <map>
 
-#include "command.h"
 #include "comicgan/error.h"
+#include "command.h"
 #include "data/prepare.h"
 #include "stop_signals.h"
 #include "train/run_folder.h"

@@ -81,7 +81,10 @@ TEST(TorchCheckpoint, ReadsZip64Records) {
 }
 
 TEST(TorchCheckpoint, ReadsTheVggFeatureWeights) {
-  std::string path = "/work/shared/models/vgg19-relu3_1/vgg19_relu3_1.pt";
+  // The original PyTorch file, in the shared/ folder beside the repository (when present).
+  const std::string path = (fs::path(comicgan_test::source_dir()) / ".." / "shared" / "models" /
+                            "vgg19-relu3_1" / "vgg19_relu3_1.pt")
+                               .string();
   if (!fs::exists(path)) GTEST_SKIP() << path << " is absent";
   io::NamedTensors t = io::read_torch_checkpoint(path);
   ASSERT_FALSE(t.empty());
