@@ -11,6 +11,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "comicgan/error.h"
 #include "video/media_reader.h"
@@ -182,9 +183,11 @@ TEST(MediaReaderMemory, PlaylistsCannotOpenOtherFiles) {
 }
 
 TEST(FuzzRegressions, VideoReader) {
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(fs::path(COMICGAN_FIXTURES) / "fuzz-regressions" / "video", ec)) {
+  std::map<std::string, std::string> outcome;  // file name -> error ("" if it read)
+  for (const auto& e :
+       fs::directory_iterator(fs::path(COMICGAN_FIXTURES) / "fuzz-regressions" / "video")) {
     std::string bytes = file_bytes(e.path().string());
+    std::string& message = outcome[e.path().filename().string()];
     try {
       VideoLimits limits;  // as in fuzz/video_fuzz_media.cpp
       limits.max_side = 4096;
@@ -195,9 +198,14 @@ TEST(FuzzRegressions, VideoReader) {
         EXPECT_EQ(frame.rgb.width, reader.info().width) << e.path();
         EXPECT_EQ(frame.rgb.height, reader.info().height) << e.path();
       }
-    } catch (const Error&) {
+    } catch (const Error& ex) {
+      message = ex.what();
+      EXPECT_EQ(message.rfind("regression", 0), 0u) << e.path() << ": " << message;
     } catch (const std::exception& ex) {
       ADD_FAILURE() << e.path() << ": escaped as a non-comicgan exception: " << ex.what();
     }
   }
+  // The crafted inputs (fuzz-regressions/make_crafted.py).
+  ASSERT_GE(outcome.size(), 4u) << "the regression inputs are missing";
+  EXPECT_NE(outcome["empty"], "");
 }
