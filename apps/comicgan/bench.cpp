@@ -25,6 +25,8 @@ struct BenchArgs {
   std::string model, architecture = "animegan2", sizes = "256x256,512x512,1280x720,1920x1080",
                      precision = "fp32";
   bool json = false, no_reference = false, per_convolution = false, video = false;
+  std::string conv = "dnnl";
+  bool no_winograd = false;
   double min_seconds = 2.0;
   std::string write_model, write_motion_clip;
   std::vector<std::string> photos;
@@ -55,13 +57,22 @@ std::vector<std::pair<int64_t, int64_t>> parse_sizes(const std::string& list) {
   return sizes;
 }
 
+infer::FastPathOptions fast_path_options(const BenchArgs& a) {
+  infer::FastPathOptions fast;
+  fast.conv =
+      a.conv == "aten" ? infer::FastPathOptions::Conv::kAten : infer::FastPathOptions::Conv::kDnnl;
+  fast.winograd = !a.no_winograd;
+  return fast;
+}
+
 #ifdef COMICGAN_WITH_MEDIA
 // Decode, stylize, encode (and copy audio) a synthetic clip with motion at each size, once per
 // frame and once with --consistency flow, so the cost of the flicker filter shows beside its effect.
 int run_video_bench(const BenchArgs& a, const std::vector<std::pair<int64_t, int64_t>>& sizes,
                     std::shared_ptr<models::Generator> generator) {
   check(a.precision.find(',') == std::string::npos, "bench --video takes one --precision");
-  infer::Stylizer stylizer(std::move(generator), {a.runtime.device, a.precision, "auto"});
+  infer::Stylizer stylizer(std::move(generator),
+                           {a.runtime.device, a.precision, "auto", 0, fast_path_options(a)});
   auto stylize = [&](const at::Tensor& x) { return stylizer.forward(x); };
   nlohmann::json rows = nlohmann::json::array();
   for (const auto& [w, h] : sizes) {
@@ -109,6 +120,13 @@ Command bench_command(
       app.add_flag("--no-reference", a->no_reference, "skip the plain module rows");
       app.add_flag("--json", a->json, "print JSON instead of a table");
       app.add_flag("--per-convolution", a->per_convolution, "also list every convolution's time");
+      app.add_option("--conv", a->conv,
+                     "the fast path's convolutions: dnnl (oneDNN called directly, where this "
+                     "build has it) or aten (at::conv2d), to compare them")
+          ->check(CLI::IsMember({"dnnl", "aten"}))
+          ->capture_default_str();
+      app.add_flag("--no-winograd", a->no_winograd,
+                   "direct oneDNN convolutions only (no Winograd for fp32 3x3), to compare");
       app.add_option("--write-random-model", a->write_model,
                      "only write the random-weights model of --architecture to this .cgm file (for "
                      "measuring `comicgan stylize` before a trained model exists)");
@@ -164,6 +182,7 @@ Command bench_command(
         options.reference = !a->no_reference;
         options.min_seconds = a->min_seconds;
         options.per_convolution = a->per_convolution;
+        options.fast = fast_path_options(*a);
         std::shared_ptr<models::Generator> generator;
         std::string label;
         if (!a->model.empty() || !models::default_model_name().empty()) {

@@ -1,9 +1,13 @@
 // comicgan: turn photos and videos into comic / anime style, and train new styles.
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 
 #include "command.h"
 #include "comicgan/error.h"
+#ifdef COMICGAN_WITH_MEDIA
+#include "video/av_handles.h"
+#endif
 
 namespace comicgan::cli {
 
@@ -20,6 +24,10 @@ Command::Command(std::string name, std::string description, Setup setup, int ord
 
 int main(int argc, char** argv) {
   using namespace comicgan::cli;
+#ifdef COMICGAN_WITH_MEDIA
+  // FFmpeg's own messages, for debugging a file comicgan refuses (the library keeps it quiet).
+  if (std::getenv("COMICGAN_FFMPEG_LOG")) comicgan::video::show_ffmpeg_log(true);
+#endif
   CLI::App app{"comicgan " COMICGAN_VERSION
                ": turn photos and videos into comic / anime style; train new styles"};
   app.require_subcommand(1);

@@ -165,6 +165,7 @@ BenchReport run_bench(const std::shared_ptr<models::Generator>& generator, const
                       const std::function<void(const std::string&)>& progress) {
   BenchReport report;
   report.threads = at::get_num_threads();
+  report.winograd = options.fast.winograd;
   report.conv_peak_gflops_fp32 = measure_conv_peak(at::kFloat);
   bool want_bf16 = std::find(options.precisions.begin(), options.precisions.end(), "bf16") != options.precisions.end();
   if (want_bf16) report.conv_peak_gflops_bf16 = measure_conv_peak(at::kBFloat16);
@@ -173,7 +174,8 @@ BenchReport run_bench(const std::shared_ptr<models::Generator>& generator, const
     check(w >= 8 && h >= 8, "bench: sizes must be at least 8x8, found ", w, "x", h);
     at::Tensor photo = image_to_tensor(synthetic_photo(int(w), int(h), 1));
     for (const auto& precision : options.precisions) {
-      FastGenerator fast(*generator, dtype_of(precision));
+      FastGenerator fast(*generator, dtype_of(precision), options.fast);
+      report.conv_backend = fast.conv_backend();
       BenchRow row;
       row.engine = "fast";
       row.precision = precision;
@@ -190,7 +192,8 @@ BenchReport run_bench(const std::shared_ptr<models::Generator>& generator, const
       if (!options.per_convolution) row.layers.convolutions.clear();
       if (precision == "bf16") {
         Image in = synthetic_photo(int(w), int(h), 1);
-        Stylizer s32(generator, {"cpu", "fp32", "fast"}), s16(generator, {"cpu", "bf16", "fast"});
+        Stylizer s32(generator, {"cpu", "fp32", "fast", 0, options.fast});
+        Stylizer s16(generator, {"cpu", "bf16", "fast", 0, options.fast});
         row.psnr_vs_fp32 = psnr(s32.stylize(in), s16.stylize(in));
       }
       report.rows.push_back(row);
@@ -221,9 +224,12 @@ BenchReport run_bench(const std::shared_ptr<models::Generator>& generator, const
 
 
 nlohmann::json BenchReport::to_json() const {
-  nlohmann::json j = {{"threads", threads},
-                      {"conv_peak_gflops", {{"fp32", conv_peak_gflops_fp32}, {"bf16", conv_peak_gflops_bf16}}},
-                      {"rows", nlohmann::json::array()}};
+  nlohmann::json j = {
+      {"threads", threads},
+      {"conv_backend", conv_backend},
+      {"winograd", winograd},
+      {"conv_peak_gflops", {{"fp32", conv_peak_gflops_fp32}, {"bf16", conv_peak_gflops_bf16}}},
+      {"rows", nlohmann::json::array()}};
   for (const auto& row : rows) {
     nlohmann::json r = {{"engine", row.engine}, {"precision", row.precision}, {"width", row.width},
                         {"height", row.height}, {"runs", row.runs}, {"seconds", row.seconds}, {"cpu_seconds", row.cpu_seconds},
@@ -248,6 +254,9 @@ std::string BenchReport::to_text() const {
   o << std::fixed << std::setprecision(1) << "threads " << threads << ", conv peak " << conv_peak_gflops_fp32
     << " GFLOP/s fp32";
   if (conv_peak_gflops_bf16 > 0) o << ", " << conv_peak_gflops_bf16 << " GFLOP/s bf16";
+  if (!conv_backend.empty())
+    o << ", fast rows: " << conv_backend
+      << (conv_backend == "dnnl" ? (winograd ? " (Winograd allowed)" : " (no Winograd)") : "");
   o << "\n"
     << std::left << std::setw(10) << "size" << std::setw(10) << "engine" << std::setw(5) << "prec" << std::right
     << std::setw(9) << "s/img" << std::setw(8) << "cpu s" << std::setw(8) << "img/s" << std::setw(9) << "GFLOP/s" << std::setw(7)

@@ -25,6 +25,7 @@ struct BenchOptions {
   int min_runs = 2;           // timed runs after one warm-up, at least
   double min_seconds = 2.0;   // ... and until this much time was spent per row
   bool per_convolution = false;  // also report every convolution's time (fast rows)
+  FastPathOptions fast;          // how the fast rows compute their convolutions
 };
 
 struct BenchRow {
@@ -42,6 +43,8 @@ struct BenchRow {
 
 struct BenchReport {
   int threads = 0;
+  std::string conv_backend;  // the fast rows': "dnnl" or "aten"
+  bool winograd = false;     // ... with Winograd allowed
   double conv_peak_gflops_fp32 = 0, conv_peak_gflops_bf16 = 0;
   std::vector<BenchRow> rows;
 

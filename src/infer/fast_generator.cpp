@@ -3,7 +3,6 @@
 #include <torch/torch.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <mutex>
 
 #include "comicgan/error.h"
@@ -103,6 +102,9 @@ struct FastGenerator::Plan {
   BufferPool pool;
   std::vector<float> scale, shift;
 
+  FastPathOptions options;
+  bool dnnl = false;  // options.conv asked for oneDNN and this build has it
+
   void add_conv(const torch::nn::Conv2dImpl& conv, at::ScalarType dtype) {
     Step s;
     s.kernel = conv.weight.size(2);
@@ -111,9 +113,9 @@ struct FastGenerator::Plan {
     s.groups = conv.options.groups();
     s.in_channels = conv.weight.size(1) * s.groups;
     s.out_channels = conv.weight.size(0);
-    static const bool aten_only = std::getenv("COMICGAN_ATEN_CONV") != nullptr;  // bench: compare
-    if (PackedConv::available() && !aten_only) {
-      s.packed = std::make_shared<PackedConv>(conv.weight, conv.bias, s.stride, s.groups, dtype);
+    if (dnnl) {
+      s.packed = std::make_shared<PackedConv>(conv.weight, conv.bias, s.stride, s.groups, dtype,
+                                              options.winograd);
     } else {
       s.weight = conv.weight.detach().to(at::kCPU, dtype).contiguous(at::MemoryFormat::ChannelsLast);
       if (conv.bias.defined()) s.bias = conv.bias.detach().to(at::kCPU, dtype).contiguous();
@@ -169,12 +171,15 @@ struct FastGenerator::Plan {
   }
 };
 
-FastGenerator::FastGenerator(const models::Generator& generator, at::ScalarType dtype)
-    : plan_(std::make_unique<Plan>()), dtype_(dtype) {
+FastGenerator::FastGenerator(const models::Generator& generator, at::ScalarType dtype,
+                             const FastPathOptions& options)
+    : plan_(std::make_unique<Plan>()), dtype_(dtype), options_(options) {
   check(dtype == at::kFloat || dtype == at::kBFloat16, "fast path: fp32 or bf16 only");
   auto* g = dynamic_cast<const models::AnimeGAN2Generator*>(&generator);
   check(g != nullptr, "fast path: only the animegan2 architecture is supported");
   torch::NoGradGuard no_grad;
+  plan_->options = options;
+  plan_->dnnl = options.conv == FastPathOptions::Conv::kDnnl && PackedConv::available();
   plan_->align_corners = g->config().align_corners;
   plan_->add_block(g->block_a, dtype);
   plan_->add_block(g->block_b, dtype);
@@ -197,6 +202,15 @@ bool FastGenerator::supports(const models::Generator& generator) {
 }
 
 int64_t FastGenerator::normalization_count() const { return plan_->norms; }
+
+const char* FastGenerator::conv_backend() const { return plan_->dnnl ? "dnnl" : "aten"; }
+
+int FastGenerator::winograd_convolutions() const {
+  std::lock_guard<std::mutex> no_call(plan_->busy);
+  int n = 0;
+  for (const Step& s : plan_->steps) n += s.packed && s.packed->uses_winograd();
+  return n;
+}
 
 int64_t FastGenerator::receptive_radius() const {
   int64_t radius = 0;

@@ -35,10 +35,24 @@ struct TileContext {
   const std::vector<Moments>* stats = nullptr;  // one per normalization, in plan order
 };
 
+// How the fast path computes its convolutions: choices for comparing them (`comicgan bench
+// --conv aten --no-winograd`); every choice computes the same network, to ~1e-4 in fp32.
+struct FastPathOptions {
+  enum class Conv {
+    kDnnl,  // oneDNN called directly (packed_conv.h) where this build has it, else at::conv2d
+    kAten,  // at::conv2d always
+  };
+  Conv conv = Conv::kDnnl;
+  // With oneDNN: its Winograd kernel for the fp32 3x3 stride-1 convolutions where the CPU has
+  // one (faster, more memory); off: direct convolutions only.
+  bool winograd = true;
+};
+
 class FastGenerator {
  public:
   // Throws comicgan::Error if `generator` is not an architecture this path knows.
-  FastGenerator(const models::Generator& generator, at::ScalarType dtype);
+  FastGenerator(const models::Generator& generator, at::ScalarType dtype,
+                const FastPathOptions& options = {});
   ~FastGenerator();
 
   static bool supports(const models::Generator& generator);
@@ -54,12 +68,18 @@ class FastGenerator {
   // Multiply-accumulates x2 for an HxW input (what GFLOP/s figures divide by).
   double flops(int64_t height, int64_t width) const;
   at::ScalarType dtype() const { return dtype_; }
+  const FastPathOptions& options() const { return options_; }
+  // What the plan was built with: "dnnl" (oneDNN called directly) or "aten" (at::conv2d).
+  const char* conv_backend() const;
+  // Convolutions whose oneDNN primitives, made by forward() calls so far, use Winograd.
+  int winograd_convolutions() const;
 
   struct Plan;
 
  private:
   std::unique_ptr<Plan> plan_;
   at::ScalarType dtype_;
+  FastPathOptions options_;
 };
 
 }  // namespace comicgan::infer

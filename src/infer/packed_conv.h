@@ -17,9 +17,10 @@ class PackedConv {
   static bool available();
 
   // `weight` (O, I/groups, K, K), `bias` (O) or undefined; computes in `dtype` (fp32 or bf16),
-  // the bias in fp32. No padding: the source buffer carries it.
+  // the bias in fp32. No padding: the source buffer carries it. `winograd`: let fp32 3x3
+  // stride-1 convolutions use oneDNN's Winograd kernel where the CPU has one.
   PackedConv(const at::Tensor& weight, const at::Tensor& bias, int64_t stride, int64_t groups,
-             at::ScalarType dtype);
+             at::ScalarType dtype, bool winograd = true);
   ~PackedConv();
   PackedConv(PackedConv&&) noexcept;
   PackedConv& operator=(PackedConv&&) noexcept;
@@ -38,6 +39,9 @@ class PackedConv {
   // prepare()'s scratch_bytes.
   void run(const void* src, int64_t height, int64_t width, bool final_output, void* dst,
            void* scratch);
+
+  // Whether a primitive prepared so far computes with Winograd.
+  bool uses_winograd() const;
 
  private:
   struct Impl;

@@ -8,7 +8,8 @@ struct PackedConv::Impl {};
 
 bool PackedConv::available() { return false; }
 
-PackedConv::PackedConv(const at::Tensor&, const at::Tensor&, int64_t, int64_t, at::ScalarType) {
+PackedConv::PackedConv(const at::Tensor&, const at::Tensor&, int64_t, int64_t, at::ScalarType,
+                       bool) {
   fail("PackedConv: comicgan was built without oneDNN");
 }
 PackedConv::~PackedConv() = default;
@@ -18,6 +19,7 @@ PackedConv& PackedConv::operator=(PackedConv&&) noexcept = default;
 PackedConv::Shape PackedConv::prepare(int64_t, int64_t, bool) {
   fail("PackedConv: comicgan was built without oneDNN");
 }
+bool PackedConv::uses_winograd() const { return false; }
 void PackedConv::run(const void*, int64_t, int64_t, bool, void*, void*) {
   fail("PackedConv: comicgan was built without oneDNN");
 }

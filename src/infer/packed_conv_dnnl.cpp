@@ -1,6 +1,5 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
-#include <cstdlib>
 #include <list>
 #include <unordered_map>
 #include <vector>
@@ -19,13 +18,6 @@ const dnnl::engine& cpu_engine() {
   return engine;
 }
 
-// Winograd (F(4x4, 3x3)) for fp32 3x3 convolutions of stride 1, unless COMICGAN_NO_WINOGRAD is
-// set (to compare, in `comicgan bench`).
-bool winograd_allowed() {
-  static const bool allowed = std::getenv("COMICGAN_NO_WINOGRAD") == nullptr;
-  return allowed;
-}
-
 // Primitives kept per convolution: the sizes of one picture, of a few tile shapes, of the
 // first pass of tiled statistics. More than this and the oldest is dropped.
 constexpr size_t kShapesKept = 8;
@@ -36,6 +28,8 @@ struct PackedConv::Impl {
   at::Tensor weight, bias;  // plain (O, I/g, K, K) in the compute type; bias fp32
   int64_t stride = 1, groups = 1, kernel = 1, in_channels = 0, out_channels = 0;
   dt type = dt::f32;
+  bool winograd = true;        // allowed (for fp32 3x3 stride 1: F(4x4, 3x3))
+  bool winograd_used = false;  // chosen by a primitive made so far
 
   struct Packed {  // the weights in one layout a primitive asked for
     dnnl::memory::desc desc;
@@ -110,12 +104,13 @@ struct PackedConv::Impl {
       attr.set_post_ops(ops);
     }
     dnnl::convolution_forward::primitive_desc pd;
-    if (winograd_allowed() && type == dt::f32 && kernel == 3 && stride == 1 && groups == 1) {
+    if (winograd && type == dt::f32 && kernel == 3 && stride == 1 && groups == 1) {
       dnnl::convolution_forward::desc wino(
           dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_winograd,
           dnnl::memory::desc(src_md.dims(), type, tag::any), weights_any, bias_md,
           dnnl::memory::desc(dst_md.dims(), type, tag::any), {stride, stride}, {0, 0}, {0, 0});
       pd = dnnl::convolution_forward::primitive_desc(wino, attr, engine, /*allow_empty=*/true);
+      winograd_used = winograd_used || bool(pd);
     }
     if (!pd) pd = dnnl::convolution_forward::primitive_desc(desc, attr, engine);
     p.conv = dnnl::convolution_forward(pd);
@@ -155,12 +150,13 @@ struct PackedConv::Impl {
 bool PackedConv::available() { return true; }
 
 PackedConv::PackedConv(const at::Tensor& weight, const at::Tensor& bias, int64_t stride,
-                       int64_t groups, at::ScalarType dtype)
+                       int64_t groups, at::ScalarType dtype, bool winograd)
     : impl_(std::make_unique<Impl>()) {
   check(weight.dim() == 4 && weight.size(2) == weight.size(3), "fast path: square kernels only");
   check(dtype == at::kFloat || dtype == at::kBFloat16, "fast path: fp32 or bf16 only");
   Impl& m = *impl_;
   m.type = dtype == at::kBFloat16 ? dt::bf16 : dt::f32;
+  m.winograd = winograd;
   m.weight = weight.detach().to(at::kCPU, dtype).contiguous();
   if (bias.defined()) m.bias = bias.detach().to(at::kCPU, at::kFloat).contiguous();
   m.stride = stride;
@@ -177,6 +173,8 @@ PackedConv& PackedConv::operator=(PackedConv&&) noexcept = default;
 PackedConv::Shape PackedConv::prepare(int64_t height, int64_t width, bool final_output) {
   return impl_->primitive(height, width, final_output).shape;
 }
+
+bool PackedConv::uses_winograd() const { return impl_->winograd_used; }
 
 void PackedConv::run(const void* src, int64_t height, int64_t width, bool final_output, void* dst,
                      void* scratch) {

@@ -72,7 +72,7 @@ Stylizer::Stylizer(std::shared_ptr<models::Generator> generator, StylizerOptions
   engine_ = (e == "fast" || (e == "auto" && fast_fits)) ? "fast" : "reference";
   generator_->eval();
   if (engine_ == "fast") {
-    fast_ = std::make_unique<FastGenerator>(*generator_, dtype_);
+    fast_ = std::make_unique<FastGenerator>(*generator_, dtype_, options_.fast);
   } else {
     generator_->to(device_, dtype_);
   }

@@ -11,11 +11,8 @@
 #include <vector>
 
 #include "comicgan/image.h"
+#include "infer/fast_generator.h"
 #include "models/generator.h"
-
-namespace comicgan::infer {
-class FastGenerator;
-}
 
 namespace comicgan::infer {
 
@@ -28,6 +25,8 @@ struct StylizerOptions {
   // Peak memory to stay under, in bytes (0: no limit). The fast engine tiles pictures whose
   // untiled run would not fit (tiled_forward.h).
   int64_t max_memory = 0;
+  // How the fast engine computes its convolutions (for benchmarks; the defaults are fastest).
+  FastPathOptions fast;
 };
 
 class Stylizer {
@@ -48,6 +47,8 @@ class Stylizer {
   const StylizerOptions& options() const { return options_; }
   // "fast" or "reference": what `auto` resolved to.
   const std::string& engine() const { return engine_; }
+  // The fast engine's plan (nullptr with the reference engine).
+  const FastGenerator* fast_generator() const { return fast_.get(); }
 
  private:
   at::Tensor fast_forward(const at::Tensor& one_picture);

@@ -6,7 +6,7 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
-#include <cstdlib>
+#include <atomic>
 
 namespace comicgan::video {
 
@@ -38,12 +38,17 @@ std::string av_error_text(int code) {
   return text;
 }
 
+namespace {
+std::atomic<bool> ffmpeg_log_shown{false};
+}  // namespace
+
 void quiet_ffmpeg_log() {
-  static const bool done = [] {
-    if (!std::getenv("COMICGAN_FFMPEG_LOG")) av_log_set_level(AV_LOG_QUIET);
-    return true;
-  }();
-  (void)done;
+  if (!ffmpeg_log_shown.load()) av_log_set_level(AV_LOG_QUIET);
+}
+
+void show_ffmpeg_log(bool show) {
+  ffmpeg_log_shown.store(show);
+  av_log_set_level(show ? AV_LOG_INFO : AV_LOG_QUIET);
 }
 
 }  // namespace comicgan::video

@@ -73,7 +73,11 @@ int check_av(int ret, const Parts&... parts) {
 }
 
 // Silences FFmpeg's own logging to stderr (comicgan reports errors itself, in one line) unless
-// COMICGAN_FFMPEG_LOG is set; idempotent.
+// show_ffmpeg_log(true) was called; idempotent. Called by every reader and writer on opening.
 void quiet_ffmpeg_log();
+// Whether FFmpeg may log to stderr (its level then AV_LOG_INFO, FFmpeg's own default) for
+// debugging a file; off by default. FFmpeg's level is one per process: the caller that owns the
+// process decides (the CLI: COMICGAN_FFMPEG_LOG set).
+void show_ffmpeg_log(bool show);
 
 }  // namespace comicgan::video

@@ -13,7 +13,7 @@ namespace comicgan::video {
 struct VideoBenchOptions {
   int width = 640, height = 360;
   int frames = 24;
-  bool consistency = false;
+  bool consistency = true;  // flow, as StylizeVideoJob; false: each frame alone
   int batch = 4;
   std::string scratch_dir;  // where the clip and the result go; "" = the system's temp folder
 };

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "infer/benchmark.h"
+#include "infer/packed_conv.h"
 #include "infer/stylizer.h"
 #include "models/animegan2.h"
 
@@ -59,6 +60,40 @@ TEST(FastGenerator, ReferenceKernelsGiveTheSameResult) {
   auto plain = fast.forward(x);
   infer::force_reference_kernels(false);
   EXPECT_LE((vectorized - plain).abs().max().item<float>(), 1e-5f);
+}
+
+// The convolution choices `comicgan bench` compares: each is what it says it is, and all compute
+// the same network.
+TEST(FastGenerator, ConvolutionOptionsSelectThePathAndAgree) {
+  auto g = random_generator(true, 0.5, 15);
+  auto x = torch::rand({1, 3, 37, 50}) * 2 - 1;
+  using Conv = infer::FastPathOptions::Conv;
+  infer::FastGenerator standard(*g, at::kFloat);
+  const at::Tensor expected = standard.forward(x);
+  const bool dnnl = infer::PackedConv::available();
+  EXPECT_STREQ(standard.conv_backend(), dnnl ? "dnnl" : "aten");
+  // oneDNN 2.6 has Winograd for fp32 3x3 on AVX-512 only.
+  if (dnnl && __builtin_cpu_supports("avx512f")) EXPECT_GT(standard.winograd_convolutions(), 0);
+
+  infer::FastPathOptions aten;
+  aten.conv = Conv::kAten;
+  infer::FastGenerator on_aten(*g, at::kFloat, aten);
+  EXPECT_STREQ(on_aten.conv_backend(), "aten");
+  EXPECT_LE((on_aten.forward(x) - expected).abs().max().item<float>(), 1e-4f);
+  EXPECT_EQ(on_aten.winograd_convolutions(), 0);
+
+  infer::FastPathOptions direct;
+  direct.winograd = false;
+  infer::FastGenerator no_winograd(*g, at::kFloat, direct);
+  EXPECT_STREQ(no_winograd.conv_backend(), dnnl ? "dnnl" : "aten");
+  EXPECT_LE((no_winograd.forward(x) - expected).abs().max().item<float>(), 1e-4f);
+  EXPECT_EQ(no_winograd.winograd_convolutions(), 0);
+
+  // The stylizer passes its options down.
+  infer::StylizerOptions options{"cpu", "fp32", "fast", 0, aten};
+  infer::Stylizer stylizer(g, options);
+  ASSERT_NE(stylizer.fast_generator(), nullptr);
+  EXPECT_STREQ(stylizer.fast_generator()->conv_backend(), "aten");
 }
 
 TEST(FastGenerator, CountsFlopsAndNormalizations) {

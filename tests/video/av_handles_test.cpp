@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "comicgan/error.h"
+#include "video/av_handles.h"
 #include "video_test_support.h"
 
 using namespace comicgan;
@@ -54,4 +55,18 @@ TEST(VideoHandles, AClipWriteThatFailsHalfWayFreesWhatItMade) {
   // count as in use too and settle in over the first writes (15 KB, then a few KB, then none).
   const double growth = (double(after) - double(before)) / kTries;
   EXPECT_LT(growth, 24 * 1024) << "the heap grew by " << growth << " bytes a write";
+}
+
+// FFmpeg's log level is the caller's choice, not an environment variable's: quiet unless asked.
+TEST(VideoHandles, FfmpegLogIsQuietUnlessTheCallerShowsIt) {
+  const int previous = av_log_get_level();
+  quiet_ffmpeg_log();
+  EXPECT_EQ(av_log_get_level(), AV_LOG_QUIET);
+  show_ffmpeg_log(true);
+  EXPECT_EQ(av_log_get_level(), AV_LOG_INFO);
+  quiet_ffmpeg_log();  // what opening a reader or writer does
+  EXPECT_EQ(av_log_get_level(), AV_LOG_INFO);
+  show_ffmpeg_log(false);
+  EXPECT_EQ(av_log_get_level(), AV_LOG_QUIET);
+  av_log_set_level(previous);
 }
