@@ -1,15 +1,12 @@
 // comicgan stylize INPUT... -o OUT: pictures (files or folders) to comic / anime style, and
 // videos (a video file or a folder of frames in, a video file, GIF or folder of frames out).
-#include <unistd.h>
-
-#include <chrono>
 #include <iostream>
-#include <optional>
 
-#include "command.h"
 #include "comicgan/error.h"
+#include "command.h"
 #include "infer/stylize_files.h"
 #include "models/model_store.h"
+#include "progress_display.h"
 #include "stop_signals.h"
 #include "video/stylize_video.h"
 
@@ -26,7 +23,7 @@ struct StylizeArgs {
   RuntimeFlags runtime;
   // video only
   video::EncodeOptions encode;
-  std::string consistency = "off";
+  std::string consistency = "flow";
   float consistency_strength = video::ConsistencyOptions{}.blend;
   int batch = 4;
   std::string fps = "25";
@@ -47,23 +44,14 @@ int run_video(const StylizeArgs& a, infer::Stylizer& stylizer) {
       "\ncomicgan: interrupted twice; nothing written\n");
   job.cancel = &signals.requested();
   job.on_temporary = [&](const std::string& path) { signals.remove_on_hard_stop(path); };
-  const bool tty = isatty(2);
-  // Not on a terminal (a log, a pipe): the first line at once, so a reader knows work started,
-  // then one every 5 s.
-  std::optional<std::chrono::steady_clock::time_point> last;
+  ProgressDisplay display(std::cerr, ProgressDisplay::stderr_is_terminal(), "frame", "frames");
   auto report = video::stylize_video(
       job, [&](const at::Tensor& x) { return stylizer.forward(x); },
-      [](const std::string& note) { std::cerr << "comicgan: " << note << "\n"; },
+      [&](const std::string& note) { display.message("comicgan: " + note); },
       [&](const video::VideoProgress& p) {
-        auto now = std::chrono::steady_clock::now();
-        if (tty) {
-          std::cerr << "\r" << video::format_progress(p) << "   " << std::flush;
-        } else if (!last || now - *last > std::chrono::seconds(5) || p.done == p.total) {
-          std::cerr << video::format_progress(p) << "\n";
-          last = now;
-        }
+        display.update({p.done, p.total, p.seconds});
       });
-  if (tty) std::cerr << "\n";
+  display.finish();
   if (report.interrupted) {
     if (report.written)
       std::cerr << "interrupted: " << a.output << " holds the first " << report.frames
@@ -111,7 +99,8 @@ Command stylize_command(
       app.add_option("--codec", a->encode.codec,
                      "video encoder: libx264, mpeg4, libvpx-vp9, gif, ...; default: the container's usual one");
       app.add_option("--consistency", a->consistency,
-                     "video flicker removal: off (each frame alone) or flow (optical-flow blending)")
+                     "video flicker removal: flow (optical-flow blending, ~40% less flicker for "
+                     "~4% more time) or off (each frame stylized alone)")
           ->check(CLI::IsMember({"off", "flow"}))
           ->capture_default_str();
       app.add_option("--consistency-strength", a->consistency_strength,
@@ -128,7 +117,8 @@ Command stylize_command(
       return [a]() {
         apply_runtime_flags(a->runtime);
         auto model = models::load_model(a->model);
-        infer::Stylizer stylizer(model.generator, {a->runtime.device, a->precision, a->engine, a->max_memory});
+        infer::Stylizer stylizer(model.generator,
+                                 {a->runtime.device, a->precision, a->engine, a->max_memory, {}});
         if (video::is_video_job(a->inputs, a->output)) return run_video(*a, stylizer);
         infer::StylizeFilesJob job;
         job.inputs = a->inputs;
@@ -136,10 +126,20 @@ Command stylize_command(
         job.strength = a->strength;
         job.format = a->format;
         job.limits.max_pixels = a->max_pixels;
-        job.write.jpeg_quality = a->quality;
-        auto report = infer::stylize_files(job, stylizer, [](const std::string& line) {
-          std::cerr << line << "\n";
-        });
+        job.write.jpeg_quality = job.write.webp_quality = a->quality;
+        // One file: its line. A folder: the progress display, and the files that failed.
+        const bool one_file = infer::is_single_file_job(job);
+        ProgressDisplay display(std::cerr, ProgressDisplay::stderr_is_terminal(), "image",
+                                "images");
+        auto report = infer::stylize_files(
+            job, stylizer,
+            [&](const std::string& line) {
+              if (one_file || line.rfind("failed: ", 0) == 0) display.message(line);
+            },
+            [&](const infer::StylizeFilesProgress& p) {
+              display.update({int64_t(p.done), int64_t(p.total), p.seconds});
+            });
+        display.finish();
         if (report.written + report.failed > 1 || report.failed)
           std::cerr << "stylized " << report.written << " file(s), " << report.failed
                     << " failed\n";

@@ -2,7 +2,6 @@
 // two unpaired folders. Prepares (and caches) the data, then runs train::Trainer with a progress
 // line, sample grids, a loss curve and Ctrl-C handling. `--resume` continues RUN_DIR with the
 // configuration and folders it was started with (flags given again override them).
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -13,6 +12,7 @@
 #include "comicgan/error.h"
 #include "command.h"
 #include "data/prepare.h"
+#include "progress_display.h"
 #include "stop_signals.h"
 #include "train/run_folder.h"
 #include "train/run_pictures.h"
@@ -55,17 +55,13 @@ nlohmann::json field_value(const std::string& field, const std::string& text,
 }
 
 train::TrainHooks make_hooks(const std::string& run_dir, const std::string& val, int64_t size,
-                             const std::atomic<bool>& stop) {
+                             const std::atomic<bool>& stop, ProgressDisplay& display) {
   train::TrainHooks hooks;
-  const bool terminal = ::isatty(STDERR_FILENO);
-  hooks.log = [terminal](const std::string& line) {
-    std::cerr << (terminal ? "\r\033[K" : "") << line << "\n";
-  };
-  hooks.progress = [terminal](const train::ProgressInfo& info) {
-    if (terminal)
-      std::cerr << "\r\033[K" << train::format_progress(info) << std::flush;
-    else
-      std::cerr << train::format_progress(info) << "\n";
+  hooks.log = [&display](const std::string& line) { display.message(line); };
+  hooks.progress = [&display](const train::ProgressInfo& info) {
+    display.update({info.step, info.total_steps, info.elapsed_seconds, info.steps_per_second,
+                    info.eta_seconds},
+                   train::format_losses(info));
   };
   auto samples_dir = fs::path(run_dir) / "samples";
   hooks.samples = [samples_dir](int64_t step, const at::Tensor& photos, const at::Tensor& generated) {
@@ -119,14 +115,15 @@ int run_training(TrainArgs& a) {
       "\ncomicgan: interrupted; saving a checkpoint after this step (^C again: stop without "
       "saving)\n",
       "\ncomicgan: interrupted twice; stopped without saving (the last checkpoint is intact)\n");
+  ProgressDisplay display(std::cerr, ProgressDisplay::stderr_is_terminal(), "step", "it");
   train::Trainer trainer(
       config, a.run_dir, *run.source,
-      make_hooks(a.run_dir, run.data.val, config.image_size, signals.requested()));
+      make_hooks(a.run_dir, run.data.val, config.image_size, signals.requested(), display));
   auto s = trainer.run(a.resume);
+  display.finish();
   auto metrics = (fs::path(a.run_dir) / "metrics.jsonl").string();
   if (fs::exists(metrics) && fs::file_size(metrics) > 0)
     train::write_loss_curve(metrics, (fs::path(a.run_dir) / "loss_curve.png").string());
-  std::cerr << (::isatty(STDERR_FILENO) ? "\r\033[K" : "");
   std::cout << (s.stopped_early ? "stopped" : "finished") << " at step " << s.steps_done << "/"
             << config.steps << " after " << train::format_duration(s.seconds) << " ("
             << s.rollbacks << " rollbacks)\n"

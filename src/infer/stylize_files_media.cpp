@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <thread>
@@ -11,6 +12,12 @@
 namespace comicgan::infer {
 namespace fs = std::filesystem;
 
+bool is_single_file_job(const StylizeFilesJob& job) {
+  std::error_code ec;
+  return job.inputs.size() == 1 && fs::is_regular_file(job.inputs[0], ec) &&
+         !fs::is_directory(job.output, ec) && io::is_image_path(job.output);
+}
+
 namespace {
 
 std::string with_format(const fs::path& path, const std::string& format) {
@@ -18,12 +25,6 @@ std::string with_format(const fs::path& path, const std::string& format) {
   fs::path out = path;
   out.replace_extension("." + format);
   return out.string();
-}
-
-bool single_file_job(const StylizeFilesJob& job) {
-  std::error_code ec;
-  return job.inputs.size() == 1 && fs::is_regular_file(job.inputs[0], ec) &&
-         !fs::is_directory(job.output, ec) && io::is_image_path(job.output);
 }
 
 // One picture on its way through the folder pipeline; `error` set means it failed somewhere.
@@ -43,9 +44,18 @@ size_t batch_limit(const Image& picture, const Stylizer& stylizer) {
 // Folder jobs run as three stages so that decoding and encoding overlap with the network: a
 // reader thread decodes ahead, this thread stylizes (consecutive pictures of one size as a
 // batch), a writer thread encodes behind. Outputs are written, and logged, in input order.
-void run_folder_pipeline(const StylizeFilesJob& job, const std::vector<std::pair<std::string, std::string>>& plan,
+void run_folder_pipeline(const StylizeFilesJob& job,
+                         const std::vector<std::pair<std::string, std::string>>& plan,
                          Stylizer& stylizer, StylizeFilesReport& report,
-                         const std::function<void(const std::string&)>& log) {
+                         const std::function<void(const std::string&)>& log,
+                         const std::function<void(const StylizeFilesProgress&)>& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  auto report_progress = [&] {
+    if (!progress) return;
+    std::chrono::duration<double> spent = std::chrono::steady_clock::now() - start;
+    progress({report.written + report.failed, plan.size(), spent.count()});
+  };
+  report_progress();
   BoundedQueue<Item> decoded(4), styled(2);
   std::thread reader([&] {
     for (size_t i = 0; i < plan.size(); ++i) {
@@ -79,6 +89,7 @@ void run_folder_pipeline(const StylizeFilesJob& job, const std::vector<std::pair
         report.errors.push_back(item->error);
         if (log) log("failed: " + item->error);
       }
+      report_progress();
     }
   });
   std::optional<Item> held;  // decoded, not yet part of a batch
@@ -124,7 +135,7 @@ void run_folder_pipeline(const StylizeFilesJob& job, const std::vector<std::pair
 std::vector<std::pair<std::string, std::string>> plan_outputs(const StylizeFilesJob& job) {
   check(!job.inputs.empty(), "stylize: no input given");
   std::vector<std::pair<std::string, std::string>> plan;
-  if (single_file_job(job)) {
+  if (is_single_file_job(job)) {
     plan.emplace_back(job.inputs[0], job.output);
     return plan;
   }
@@ -151,10 +162,11 @@ std::vector<std::pair<std::string, std::string>> plan_outputs(const StylizeFiles
 }
 
 StylizeFilesReport stylize_files(const StylizeFilesJob& job, Stylizer& stylizer,
-                                 const std::function<void(const std::string&)>& log) {
+                                 const std::function<void(const std::string&)>& log,
+                                 const std::function<void(const StylizeFilesProgress&)>& progress) {
   auto plan = plan_outputs(job);
   StylizeFilesReport report;
-  if (single_file_job(job)) {
+  if (is_single_file_job(job)) {
     Image in = io::read_image(plan[0].first, job.limits);
     Image styled = stylizer.stylize(in, job.strength);
     io::create_parent_folders(plan[0].second);  // `-o out/photo.png` works in a fresh checkout
@@ -163,7 +175,7 @@ StylizeFilesReport stylize_files(const StylizeFilesJob& job, Stylizer& stylizer,
     if (log) log(plan[0].first + " -> " + plan[0].second);
     return report;
   }
-  run_folder_pipeline(job, plan, stylizer, report, log);
+  run_folder_pipeline(job, plan, stylizer, report, log, progress);
   return report;
 }
 

@@ -23,12 +23,10 @@ std::string format_duration(double seconds) {
   return out;
 }
 
-std::string format_progress(const ProgressInfo& info) {
+std::string format_losses(const ProgressInfo& info) {
   std::ostringstream line;
   line.setf(std::ios::fixed);
-  line.precision(2);
-  line << "step " << info.step << "/" << info.total_steps << " " << info.phase << " | "
-       << info.steps_per_second << " it/s | ETA " << format_duration(info.eta_seconds) << " |";
+  line << info.phase << " |";
   line.precision(3);
   auto show = [&](const char* key, const char* label) {
     auto it = info.losses.find(key);

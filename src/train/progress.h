@@ -1,5 +1,6 @@
 // What training reports while it runs: per-step loss values averaged over the log window, the
-// progress line (step, it/s, ETA, losses, data-wait share) and RUN_DIR/metrics.jsonl records.
+// losses of a progress line (the CLI's progress display adds step, it/s and ETA) and
+// RUN_DIR/metrics.jsonl records.
 #pragma once
 
 #include <cstdint>
@@ -18,8 +19,9 @@ struct ProgressInfo {
   std::map<std::string, double> losses;  // window means: g_total, content, d_total, ...
 };
 
-// "step 1200/20000 gan | 1.9 it/s | ETA 2h27m | G 4.21 adv 0.98 ... | D 1.33 | data 0.4%"
-std::string format_progress(const ProgressInfo& info);
+// What a progress line shows beside step, it/s and ETA:
+// "gan | G 4.210 adv 0.980 ... | D 1.330 | data 0.4%"
+std::string format_losses(const ProgressInfo& info);
 // "2h27m", "4m05s", "12s"
 std::string format_duration(double seconds);
 // One metrics.jsonl record: {"step":..,"phase":..,"it_s":..,"data_wait":..,"g_total":..,...}

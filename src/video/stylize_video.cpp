@@ -4,7 +4,6 @@
 
 #include <chrono>
 #include <cmath>
-#include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <optional>
@@ -53,19 +52,6 @@ at::Tensor frames_to_batch(const std::vector<DecodedFrame>& items) {
 }
 
 }  // namespace
-
-std::string format_progress(const VideoProgress& p) {
-  char line[160];
-  double fps = p.frames_per_second();
-  int n = std::snprintf(line, sizeof line, "frame %lld", static_cast<long long>(p.done));
-  if (p.total > 0) n += std::snprintf(line + n, sizeof line - n, "/%lld", static_cast<long long>(p.total));
-  n += std::snprintf(line + n, sizeof line - n, "  %.2f frames/s", fps);
-  if (p.total > p.done && fps > 0) {
-    long eta = std::lround(double(p.total - p.done) / fps);
-    std::snprintf(line + n, sizeof line - n, "  ETA %ld:%02ld:%02ld", eta / 3600, eta / 60 % 60, eta % 60);
-  }
-  return line;
-}
 
 bool is_video_job(const std::vector<std::string>& inputs, const std::string& output) {
   if (inputs.size() != 1) return false;

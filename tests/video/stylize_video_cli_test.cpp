@@ -27,6 +27,33 @@ TEST(StylizeVideoCli, StylizesAClipAndEvalVideoAgreesOnTiming) {
   EXPECT_NE(run.output.find("warping error"), std::string::npos) << run.output;
 }
 
+// Flicker removal is on unless the user turns it off: the default output is the flow output,
+// and it differs from the frames stylized alone.
+TEST(StylizeVideoCli, ConsistencyDefaultsToFlow) {
+  ScratchDir dir;
+  write_synthetic_clip(dir / "in.mp4", small_clip(6));
+  write_tiny_model(dir / "tiny.cgm");
+  auto frames = [&](const std::string& name, const std::string& flags) {
+    CliRun run = run_cli("stylize " + (dir / "in.mp4") + " -o " + (dir / name) + " --model " +
+                         (dir / "tiny.cgm") + " --threads 1" + flags);
+    EXPECT_EQ(run.status, 0) << run.output;
+    std::vector<std::string> bytes;
+    for (int i = 1; i <= 6; ++i) {
+      char file[32];
+      std::snprintf(file, sizeof file, "frame_%06d.png", i);
+      std::ifstream in(fs::path(dir / name) / file, std::ios::binary);
+      EXPECT_TRUE(in) << name << "/" << file;
+      bytes.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    return bytes;
+  };
+  auto by_default = frames("default", "");
+  EXPECT_EQ(by_default, frames("flow", " --consistency flow"));
+  auto off = frames("off", " --consistency off");
+  EXPECT_EQ(by_default[0], off[0]);  // the first frame has no previous one to blend with
+  EXPECT_NE(by_default, off);
+}
+
 TEST(StylizeVideoCli, CorruptVideoIsOneLineErrorAndExitOne) {
   ScratchDir dir;
   std::ofstream(dir / "bad.mkv") << std::string(3000, 'z');

@@ -67,6 +67,9 @@ inline StylizeVideoJob job_for(const std::string& in, const std::string& out) {
   StylizeVideoJob job;
   job.input = in;
   job.output = out;
+  // These tests are about containers, timing and errors: each frame the stylizer's alone, so an
+  // identity stylizer gives the input back. The consistency tests turn it on themselves.
+  job.consistency = false;
   return job;
 }
 
