@@ -3,10 +3,15 @@
 // built on (and a second checkout's build can reuse the same compiled objects).
 #pragma once
 
+#include <string>
+
 namespace comicgan_test {
 const char* fixtures_dir();  // tests/fixtures
 const char* cli_path();      // the comicgan binary built beside the tests
 const char* source_dir();    // the repository root
+// A new empty folder of this caller's own under the system's temp folder,
+// "comicgan-NAME-XXXXXX" (mkdtemp: tests run at once, in one process or many, never share one).
+std::string scratch_folder(const std::string& name);
 }  // namespace comicgan_test
 
 #define COMICGAN_FIXTURES (::comicgan_test::fixtures_dir())

@@ -5,10 +5,12 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <vector>
 
 #include "comicgan/error.h"
 
@@ -81,6 +83,15 @@ std::string read_file(const std::string& path, size_t max_bytes) {
   in.read(bytes.data(), std::streamsize(size));
   check(size_t(in.gcount()) == size, path, ": read only ", in.gcount(), " of ", size, " bytes");
   return bytes;
+}
+
+std::string make_unique_folder(const std::string& parent, const std::string& prefix) {
+  std::string pattern = (fs::path(parent) / (prefix + "XXXXXX")).string();
+  std::vector<char> buffer(pattern.begin(), pattern.end());
+  buffer.push_back('\0');
+  check(::mkdtemp(buffer.data()) != nullptr, pattern, ": cannot create a folder (",
+        std::strerror(errno), ")");
+  return buffer.data();
 }
 
 }  // namespace comicgan::io

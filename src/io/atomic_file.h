@@ -33,6 +33,11 @@ void write_file_atomically(const std::string& path, std::string_view bytes);
 // naming the path when they cannot be made (e.g. a file sits where a folder should be).
 void create_parent_folders(const std::string& path);
 
+// Creates a new, empty folder `prefix` + six random characters inside `parent` (mkdtemp: no
+// other caller, thread or process gets the same one) and returns its path; throws
+// comicgan::Error naming the folder when it cannot be made.
+std::string make_unique_folder(const std::string& parent, const std::string& prefix);
+
 // Reads a whole file, refusing files larger than max_bytes.
 std::string read_file(const std::string& path, size_t max_bytes);
 

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "comicgan/error.h"
+#include "io/atomic_file.h"
 
 namespace comicgan::video {
 namespace fs = std::filesystem;
@@ -14,7 +15,7 @@ namespace fs = std::filesystem;
 FrameFolderSource::FrameFolderSource(const std::string& folder, Rational fps,
                                      const io::ImageLimits& limits)
     : limits_(limits) {
-  check(fps.num > 0 && fps.den > 0, "--fps must be positive, found ", fps.num, "/", fps.den);
+  check_option(fps.num > 0 && fps.den > 0, "fps", "must be positive, found ", fps.num, "/", fps.den);
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(folder, ec))
     if (entry.is_regular_file() && io::is_image_path(entry.path().string()))
@@ -58,9 +59,9 @@ FrameFolderSink::FrameFolderSink(const std::string& folder) : target_(folder) {
   if (t.filename().empty()) t = t.parent_path();
   fs::path parent = t.parent_path().empty() ? fs::path(".") : t.parent_path();
   check(fs::is_directory(parent, ec), target_, ": the folder ", parent.string(), " does not exist");
-  temp_ = (parent / ("." + t.filename().string() + "." + std::to_string(getpid()) + ".tmp")).string();
-  fs::remove_all(temp_, ec);
-  check(fs::create_directory(temp_, ec), temp_, ": cannot create (", ec.message(), ")");
+  // A hidden folder of its own beside the target (two writers never share one), renamed into
+  // place by finish().
+  temp_ = io::make_unique_folder(parent.string(), "." + t.filename().string() + ".tmp-");
   target_ = t.string();
 }
 

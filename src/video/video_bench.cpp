@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "io/atomic_file.h"
 #include "video/synthetic_clip.h"
 #include "video/video_comparison.h"
 
@@ -13,18 +14,17 @@ namespace fs = std::filesystem;
 
 VideoBenchResult measure_video_throughput(const BatchStylizer& stylize,
                                           const VideoBenchOptions& options) {
-  fs::path dir = options.scratch_dir.empty() ? fs::temp_directory_path() : fs::path(options.scratch_dir);
-  std::string stem = "comicgan-video-bench-" + std::to_string(getpid()) + "-" +
-                     std::to_string(options.width) + "x" + std::to_string(options.height);
-  fs::path clip_path = dir / (stem + "-in.mp4"), out_path = dir / (stem + "-out.mp4");
+  fs::path parent =
+      options.scratch_dir.empty() ? fs::temp_directory_path() : fs::path(options.scratch_dir);
+  // A folder of this call's own: benchmarks running at once never share a clip.
   struct Cleanup {
-    fs::path a, b;
+    fs::path dir;
     ~Cleanup() {
       std::error_code ec;
-      fs::remove(a, ec);
-      fs::remove(b, ec);
+      fs::remove_all(dir, ec);
     }
-  } cleanup{clip_path, out_path};
+  } cleanup{io::make_unique_folder(parent.string(), "comicgan-video-bench-")};
+  fs::path clip_path = cleanup.dir / "in.mp4", out_path = cleanup.dir / "out.mp4";
 
   SyntheticClip clip;
   clip.width = options.width;

@@ -27,7 +27,7 @@ int run(const std::string& args) {
 class StylizeParity : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("comicgan_e2e_" + std::to_string(getpid()));
+    dir_ = comicgan_test::scratch_folder("e2e");
     fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }

@@ -20,7 +20,7 @@ namespace {
 class StylizeQuality : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    dir_ = fs::temp_directory_path() / ("comicgan_quality_" + std::to_string(getpid()));
+    dir_ = comicgan_test::scratch_folder("quality");
     fs::create_directories(dir_);
     model_ = (dir_ / "small.cgm").string();
     io::write_model_file(model_, models::import_animegan2(

@@ -40,9 +40,8 @@ int run_cli(const std::string& args, const fs::path& log) {
 class SynthCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("comicgan_synth_cli_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
-            "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = comicgan_test::scratch_folder(
+        std::string("synth-cli-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "in" / "sub");
   }

@@ -49,9 +49,8 @@ std::string text_of(const fs::path& path) {
 class TrainCli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("comicgan_train_cli_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = comicgan_test::scratch_folder(
+        std::string("train-cli-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "photos" / "sub");
     fs::create_directories(dir_ / "style");
@@ -167,10 +166,11 @@ TEST_F(TrainCli, RefusesBadFlagsAndExistingRunsWithOneLine) {
 }
 
 TEST(TrainCliHelp, EveryConfigFlagShowsItsKindAndMeaning) {
-  auto log = fs::temp_directory_path() / ("comicgan_train_help_" + std::to_string(::getpid()));
+  const fs::path folder = comicgan_test::scratch_folder("train-help");
+  auto log = folder / "help.txt";
   ASSERT_EQ(run("train --help", log), 0);
   const std::string help = text_of(log);
-  fs::remove(log);
+  fs::remove_all(folder);
   const auto fields = train::TrainConfig{}.to_json();
   for (auto& [field, value] : fields.items()) {
     std::string flag = "--" + field;

@@ -46,9 +46,8 @@ void write_bytes(const fs::path& path, const std::string& bytes) {
 class Prepare : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("comicgan_prepare_test_" +
-             std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    root_ = comicgan_test::scratch_folder(
+        std::string("prepare-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
     fs::create_directories(root_ / "photos/sub/deeper");
     fs::create_directories(root_ / "style");

@@ -10,6 +10,7 @@
 #include "comicgan/error.h"
 #include "error_message.h"
 #include "data/prepared_fixture.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 using comicgan::test::error_of;
@@ -18,7 +19,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string temp_dir(const std::string& name) {
-  return (fs::temp_directory_path() / ("comicgan_prepared_data_test_" + name)).string();
+  return comicgan_test::scratch_folder("prepared-data-" + name);
 }
 
 data::PreparedDataOptions small(int threads, uint64_t seed = 7) {

@@ -14,16 +14,14 @@
 #include "io/image_mat.h"
 #include "io/model_file.h"
 #include "models/generator.h"
+#include "test_paths.h"
 
 namespace comicgan::eval_test {
 
 namespace fs = std::filesystem;
 
 inline fs::path temp_folder(const std::string& name) {
-  fs::path dir = fs::temp_directory_path() / ("comicgan_eval_" + name + "_" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
+  return comicgan_test::scratch_folder("eval-" + name);
 }
 
 // A random AnimeGANv2 generator at 1/8 width, saved as a model file.

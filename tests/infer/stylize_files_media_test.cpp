@@ -14,6 +14,7 @@
 #include "infer/benchmark.h"
 #include "io/image_io.h"
 #include "models/animegan2.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 namespace fs = std::filesystem;
@@ -34,7 +35,7 @@ int max_difference(const Image& a, const Image& b) {
 }  // namespace
 
 TEST(StylizeFolder, BatchedPipelineEqualsOnePictureAtATime) {
-  fs::path dir = fs::temp_directory_path() / ("comicgan_folder_" + std::to_string(::getpid()));
+  fs::path dir = comicgan_test::scratch_folder("folder");
   fs::remove_all(dir);
   fs::create_directories(dir / "in" / "sub");
   // Runs of equal sizes (batched) broken by other sizes, a grey picture and a broken file.

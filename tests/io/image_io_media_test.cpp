@@ -18,6 +18,7 @@
 #include "comicgan/error.h"
 #include "io/crafted_images.h"
 #include "io/image_mat.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 using namespace comicgan::testing;
@@ -28,9 +29,8 @@ namespace {
 class ImageIo : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("comicgan_image_io_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = comicgan_test::scratch_folder(
+        std::string("image-io-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }

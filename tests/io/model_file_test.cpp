@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "comicgan/error.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 
@@ -65,7 +66,7 @@ TEST(ModelFile, RefusesNonModel) {
 }
 
 TEST(ModelFile, WritesAtomically) {
-  auto dir = std::filesystem::temp_directory_path() / "comicgan_model_file_test";
+  std::filesystem::path dir = comicgan_test::scratch_folder("model-file");
   std::filesystem::create_directories(dir);
   auto path = (dir / "m.cgm").string();
   io::write_model_file(path, sample());

@@ -140,7 +140,7 @@ TEST(TorchCheckpoint, ErrorsNameTheFileAndTheProblem) {
 }
 
 TEST(TorchCheckpoint, RefusesFilesThatAreNotCheckpoints) {
-  fs::path dir = fs::temp_directory_path() / ("comicgan_ckpt_" + std::to_string(getpid()));
+  fs::path dir = fs::path(comicgan_test::scratch_folder("ckpt"));
   fs::create_directories(dir);
   std::string empty = (dir / "empty.pt").string(), text = (dir / "text.pt").string();
   io::write_file_atomically(empty, "");

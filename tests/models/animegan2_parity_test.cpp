@@ -79,10 +79,11 @@ TEST(AnimeGAN2Parity, ModelFileRoundTripKeepsTheOutput) {
   models::AnimeGAN2Import options;
   options.align_corners = false;
   options.name = "parity";
-  fs::path path = fs::temp_directory_path() / ("comicgan_parity_" + std::to_string(getpid()) + ".cgm");
+  const fs::path folder = comicgan_test::scratch_folder("parity");
+  const fs::path path = folder / "parity.cgm";
   io::write_model_file(path.string(), models::import_animegan2(fixture("small.pt"), options));
   auto model = models::load_model(path.string());
-  fs::remove(path);
+  fs::remove_all(folder);
   EXPECT_EQ(model.meta["name"], "parity");
   EXPECT_EQ(model.meta["options"]["align_corners"], false);
   EXPECT_LE(max_diff(model.generator->forward(reference_tensor("in_37x50")), reference_tensor("small_scale_37x50")), kTolerance);

@@ -11,6 +11,7 @@
 #include "io/atomic_file.h"
 #include "io/image_io.h"
 #include "train/run_folder.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 namespace fs = std::filesystem;
@@ -32,8 +33,7 @@ Image picture(int w, int h, int seed) {
 }  // namespace
 
 TEST(RunFolderPictures, RememberedPhotoTargetIsReusedOnResume) {
-  fs::path dir =
-      fs::temp_directory_path() / ("comicgan_run_folder_pictures_" + std::to_string(::getpid()));
+  fs::path dir = comicgan_test::scratch_folder("run-folder-pictures");
   fs::remove_all(dir);
   fs::create_directories(dir / "photos");
   fs::create_directories(dir / "style");

@@ -14,6 +14,7 @@
 #include "data/prepared_fixture.h"
 #include "error_message.h"
 #include "io/atomic_file.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 namespace fs = std::filesystem;
@@ -23,9 +24,8 @@ namespace {
 class RunFolder : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("comicgan_run_folder_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = comicgan_test::scratch_folder(
+        std::string("run-folder-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     test::write_coded_prepared_dir(prepared(), 10, 4, 40, 40);
   }

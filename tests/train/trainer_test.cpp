@@ -16,6 +16,7 @@
 #include "models/model_store.h"
 #include "train/checkpoint.h"
 #include "train/synthetic_batches.h"
+#include "test_paths.h"
 
 using namespace comicgan;
 namespace fs = std::filesystem;
@@ -42,7 +43,7 @@ train::TrainConfig tiny_config() {
 struct TempDir {
   fs::path path;
   explicit TempDir(const std::string& name)
-      : path(fs::temp_directory_path() / ("comicgan_train_" + name + "_" + std::to_string(::getpid()))) {
+      : path(comicgan_test::scratch_folder("train-" + name)) {
     fs::remove_all(path);
   }
   ~TempDir() { fs::remove_all(path); }

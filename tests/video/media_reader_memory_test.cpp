@@ -27,10 +27,9 @@ namespace {
 class ScratchDir {
  public:
   ScratchDir()
-      : path_(fs::temp_directory_path() /
-              ("comicgan-reader-memory-" +
-               std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
-               std::to_string(getpid()))) {
+      : path_(comicgan_test::scratch_folder(
+            std::string("reader-memory-") +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name())) {
     fs::create_directories(path_);
   }
   ~ScratchDir() { fs::remove_all(path_); }

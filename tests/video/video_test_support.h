@@ -33,8 +33,7 @@ class ScratchDir {
  public:
   ScratchDir() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() /
-            ("comicgan-video-" + std::string(info ? info->name() : "x") + "-" + std::to_string(getpid()));
+    path_ = comicgan_test::scratch_folder("video-" + std::string(info ? info->name() : "x"));
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
