@@ -20,6 +20,17 @@ Command::Command(std::string name, std::string description, Setup setup, int ord
   command_registry().push_back({std::move(name), std::move(description), std::move(setup), order});
 }
 
+namespace {
+// The flag a library option is given by: "max_memory" -> "--max-memory", with the exceptions.
+std::string flag_of(const std::string& option) {
+  if (option == "discriminator") return "--disc";
+  if (option == "models") return "--model";
+  std::string flag = "--" + option;
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return flag;
+}
+}  // namespace
+
 }  // namespace comicgan::cli
 
 int main(int argc, char** argv) {
@@ -49,6 +60,10 @@ int main(int argc, char** argv) {
   try {
     for (auto& [sub, run] : runners)
       if (sub->parsed()) return run();
+  } catch (const comicgan::OptionError& e) {
+    // The library names its option; the user gave it as a flag.
+    std::cerr << "comicgan: error: " << comicgan::cli::flag_of(e.option()) << " " << e.problem() << "\n";
+    return 1;
   } catch (const comicgan::Error& e) {
     std::cerr << "comicgan: error: " << e.what() << "\n";
     return 1;

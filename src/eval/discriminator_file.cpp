@@ -17,8 +17,8 @@ Scorer load_discriminator(const std::string& run_dir_or_file, std::string* resol
   fs::path path = run_dir_or_file;
   std::error_code ec;
   if (fs::is_directory(path, ec)) path /= "discriminator.cgm";
-  check(fs::is_regular_file(path, ec), "--disc ", run_dir_or_file,
-        ": no discriminator there (expected a training run folder holding discriminator.cgm, "
+  check_option(fs::is_regular_file(path, ec), "discriminator", run_dir_or_file,
+               ": no discriminator there (expected a training run folder holding discriminator.cgm, "
         "or that file)");
   if (resolved_path) *resolved_path = path.string();
 #ifdef COMICGAN_HAVE_DISCRIMINATOR
@@ -34,7 +34,7 @@ Scorer load_discriminator(const std::string& run_dir_or_file, std::string* resol
   d->eval();
   return [d](const at::Tensor& x) { return d->forward(x); };
 #else
-  fail("--disc: this build of comicgan has no discriminator definitions");
+  fail_option("discriminator", "cannot be used: this build of comicgan has no discriminator definitions");
 #endif
 }
 

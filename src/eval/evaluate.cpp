@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <opencv2/imgproc.hpp>
 
 #include "comicgan/error.h"
@@ -175,9 +176,10 @@ Evaluation evaluate(const EvalOptions& o, const Log& log_fn) {
   auto log = [&](const std::string& line) {
     if (log_fn) log_fn(line);
   };
-  check(!o.models.empty(), "eval: name at least one model (--model)");
-  check(!o.photos.empty(), "eval: name a folder of photos (--photos)");
-  check(o.batch >= 1 && o.max_images >= 2, "eval: --batch must be >= 1 and --max-images >= 2");
+  check_option(!o.models.empty(), "models", "must name at least one model");
+  check_option(!o.photos.empty(), "photos", "must name a folder of photos");
+  check_option(o.batch >= 1, "batch", "must be >= 1, found ", o.batch);
+  check_option(o.max_images >= 2, "max_images", "must be >= 2, found ", o.max_images);
   Evaluation ev;
   ev.options = o;
   std::vector<std::string> skipped;
@@ -196,7 +198,7 @@ Evaluation evaluate(const EvalOptions& o, const Log& log_fn) {
   at::Tensor style_features;
   if (!o.inception.empty()) {
     if (ev.style.images.empty()) {
-      ev.notes.push_back("--inception given without --style: no FID/KID");
+      ev.notes.push_back("Inception weights given without a style folder: no FID/KID");
     } else {
       inception.emplace(FidInception::load(o.inception));
       style_features = batched_features(ev.style.images, o.batch,
@@ -261,6 +263,12 @@ Evaluation evaluate(const EvalOptions& o, const Log& log_fn) {
     }
     ev.models.push_back(std::move(r));
   }
+  // Models whose files carry the same name (every model trained as "comic" is "comic") are
+  // told apart by the file or name they were given as.
+  std::map<std::string, int> uses;
+  for (const auto& m : ev.models) ++uses[m.name];
+  for (size_t i = 0; i < ev.models.size(); ++i)
+    if (uses[ev.models[i].name] > 1) ev.models[i].name += " (" + o.models[i] + ")";
 
   if (!o.discriminator.empty()) {
     std::string path;

@@ -184,6 +184,10 @@ std::string summary_text(const Evaluation& ev, const std::string& report_folder)
     out << "\n";
   }
   if (ev.models.size() > 1) out << "* best of the models compared\n";
+  // Names the columns cut short, in full.
+  for (size_t i = 0; i < ev.models.size(); ++i)
+    if (ascii_only(ev.models[i].name, 13) != ev.models[i].name)
+      out << "column " << i + 1 << ": " << ev.models[i].name << "\n";
   for (const auto& note : ev.notes) out << "note: " << note << "\n";
   out << "report: " << (std::filesystem::path(report_folder) / "index.html").string() << "\n";
   return out.str();

@@ -73,7 +73,7 @@ Timing best_time(const BenchOptions& o, F&& run) {
 }
 
 at::ScalarType dtype_of(const std::string& precision) {
-  check(precision == "fp32" || precision == "bf16", "--precision must be fp32 or bf16, found ", precision);
+  check_option(precision == "fp32" || precision == "bf16", "precision", "must be fp32 or bf16, found ", precision);
   return precision == "bf16" ? at::kBFloat16 : at::kFloat;
 }
 

@@ -20,13 +20,13 @@ constexpr int64_t kMinSide = 8;
 at::Device parse_device(const std::string& name) {
   try {
     at::Device device(name);
-    check(device.is_cpu() || device.is_cuda(), "--device must be cpu or cuda[:N], found ", name);
+    check_option(device.is_cpu() || device.is_cuda(), "device", "must be cpu or cuda[:N], found '", name, "'");
     if (device.is_cuda())
-      check(torch::cuda::is_available(), "--device ", name,
-            ": this build of LibTorch has no CUDA, or no GPU is visible");
+      check_option(torch::cuda::is_available(), "device", name,
+                   ": this build of LibTorch has no CUDA, or no GPU is visible");
     return device;
   } catch (const c10::Error&) {
-    fail("--device must be cpu or cuda[:N], found '", name, "'");
+    fail_option("device", "must be cpu or cuda[:N], found '", name, "'");
   }
 }
 
@@ -58,17 +58,18 @@ double current_rss_bytes() {
 
 Stylizer::Stylizer(std::shared_ptr<models::Generator> generator, StylizerOptions options)
     : generator_(std::move(generator)), options_(std::move(options)), device_(parse_device(options_.device)) {
-  check(options_.precision == "fp32" || options_.precision == "bf16" || options_.precision == "fp16",
-        "--precision must be fp32, bf16 or fp16, found ", options_.precision);
-  check(options_.precision != "fp16" || device_.is_cuda(), "--precision fp16 needs --device cuda");
-  check(options_.max_memory >= 0, "--max-memory must be >= 0, found ", options_.max_memory);
+  check_option(options_.precision == "fp32" || options_.precision == "bf16" ||
+                   options_.precision == "fp16",
+               "precision", "must be fp32, bf16 or fp16, found ", options_.precision);
+  check_option(options_.precision != "fp16" || device_.is_cuda(), "precision", "fp16 needs a cuda device");
+  check_option(options_.max_memory >= 0, "max_memory", "must be >= 0, found ", options_.max_memory);
   dtype_ = options_.precision == "bf16" ? at::kBFloat16
            : options_.precision == "fp16" ? at::kHalf
                                           : at::kFloat;
   const std::string& e = options_.engine;
-  check(e == "auto" || e == "fast" || e == "reference", "--engine must be auto, fast or reference, found ", e);
+  check_option(e == "auto" || e == "fast" || e == "reference", "engine", "must be auto, fast or reference, found ", e);
   const bool fast_fits = device_.is_cpu() && dtype_ != at::kHalf && FastGenerator::supports(*generator_);
-  check(e != "fast" || fast_fits, "--engine fast needs --device cpu, fp32 or bf16 and the animegan2 architecture");
+  check_option(e != "fast" || fast_fits, "engine", "fast needs the cpu device, fp32 or bf16 and the animegan2 architecture");
   engine_ = (e == "fast" || (e == "auto" && fast_fits)) ? "fast" : "reference";
   generator_->eval();
   if (engine_ == "fast") {
@@ -111,7 +112,7 @@ at::Tensor Stylizer::fast_forward(const at::Tensor& x) {
 }
 
 Image Stylizer::stylize(const Image& photo, float strength) {
-  check(strength >= 0.0f && strength <= 1.0f, "--strength must be in [0,1], found ", strength);
+  check_option(strength >= 0.0f && strength <= 1.0f, "strength", "must be in [0,1], found ", strength);
   check(!photo.empty() && (photo.channels == 3 || photo.channels == 4),
         "stylize: expected an RGB or RGBA picture");
   return tensor_to_image(forward(image_to_tensor(photo)), photo, strength);
@@ -120,7 +121,7 @@ Image Stylizer::stylize(const Image& photo, float strength) {
 std::vector<Image> Stylizer::stylize_batch(const std::vector<const Image*>& photos, float strength) {
   check(!photos.empty(), "stylize: empty batch");
   if (photos.size() == 1) return {stylize(*photos[0], strength)};
-  check(strength >= 0.0f && strength <= 1.0f, "--strength must be in [0,1], found ", strength);
+  check_option(strength >= 0.0f && strength <= 1.0f, "strength", "must be in [0,1], found ", strength);
   std::vector<at::Tensor> inputs;
   for (const Image* p : photos) {
     check(p->width == photos[0]->width && p->height == photos[0]->height && (p->channels == 3 || p->channels == 4),

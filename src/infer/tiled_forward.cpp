@@ -56,7 +56,7 @@ TilePlan plan_tiles(int64_t height, int64_t width, int64_t halo, double budget_b
     for (int64_t cols = 1; cols <= std::min<int64_t>(max_cols, 256); ++cols) consider(rows, cols);
   if (best.rows == 0) {
     const double side = 16.0 + 2.0 * double(halo);
-    fail("--max-memory ", std::floor(budget_bytes / double(1 << 20)), " MiB (after what the process already uses) ",
+    fail_option("max_memory", std::floor(budget_bytes / double(1 << 20)), " MiB (after what the process already uses) ",
          "is too small for tiles with a ", halo, "-pixel halo; allow about ",
          std::ceil(fast_path_bytes(int64_t(side), int64_t(side), dtype) / double(1 << 20)), " MiB more");
   }

@@ -102,8 +102,8 @@ struct Trainer::Impl {
     config.validate();
     gan = parse_gan_loss(config.gan_loss);
     device = torch::Device(config.device);
-    check(!device.is_cuda() || torch::cuda::is_available(),
-          "--device ", config.device, ": this build of LibTorch sees no CUDA device");
+    check_option(!device.is_cuda() || torch::cuda::is_available(), "device", config.device,
+                 ": this build of LibTorch sees no CUDA device");
     torch::manual_seed(config.seed);
     if (config.deterministic && device.is_cuda()) {
       // CPU kernels are deterministic already; on CUDA, prefer deterministic ones (warn where

@@ -21,9 +21,9 @@ Rational parse_rate(const std::string& text) {
       r = {std::stoi(text.substr(0, slash)), std::stoi(text.substr(slash + 1))};
     }
   } catch (const std::exception&) {
-    fail("--fps must be a number or a fraction like 30000/1001, found '", text, "'");
+    fail_option("fps", "must be a number or a fraction like 30000/1001, found '", text, "'");
   }
-  check(r.num > 0 && r.den > 0, "--fps must be positive, found '", text, "'");
+  check_option(r.num > 0 && r.den > 0, "fps", "must be positive, found '", text, "'");
   return r;
 }
 

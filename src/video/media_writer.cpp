@@ -22,10 +22,10 @@ const AVCodec* pick_encoder(const std::string& requested, const std::string& ext
                             const AVOutputFormat* format) {
   if (!requested.empty()) {
     const AVCodec* codec = avcodec_find_encoder_by_name(requested.c_str());
-    check(codec && codec->type == AVMEDIA_TYPE_VIDEO, "--codec ", requested,
-          ": no such video encoder in this FFmpeg (try libx264, mpeg4, libvpx-vp9)");
-    check(avformat_query_codec(format, codec->id, FF_COMPLIANCE_NORMAL) != 0, "--codec ",
-          requested, ": a ", ext, " file cannot hold ", avcodec_get_name(codec->id), " video");
+    check_option(codec && codec->type == AVMEDIA_TYPE_VIDEO, "codec", requested,
+                 ": no such video encoder in this FFmpeg (try libx264, mpeg4, libvpx-vp9)");
+    check_option(avformat_query_codec(format, codec->id, FF_COMPLIANCE_NORMAL) != 0, "codec",
+                 requested, ": a ", ext, " file cannot hold ", avcodec_get_name(codec->id), " video");
     return codec;
   }
   const char* preferred[] = {ext == ".webm" ? "libvpx-vp9" : ext == ".gif" ? "gif" : "libx264",
@@ -111,7 +111,7 @@ void MediaWriter::open_video_encoder(const VideoInfo& video, const EncodeOptions
   if (codec->id == AV_CODEC_ID_H264 && crf < 0) crf = 18;
   if ((codec->id == AV_CODEC_ID_VP9 || codec->id == AV_CODEC_ID_VP8) && crf < 0) crf = 31;
   if (has_crf && crf >= 0) {
-    check_av(av_opt_set_int(enc->priv_data, "crf", crf, 0), "--crf ", crf, " is out of range for ",
+    check_av(av_opt_set_int(enc->priv_data, "crf", crf, 0), "crf ", crf, " is out of range for ",
              codec->name);
     if (codec->id == AV_CODEC_ID_VP9 || codec->id == AV_CODEC_ID_VP8) enc->bit_rate = 0;
   } else if (codec->id == AV_CODEC_ID_MPEG4 || codec->id == AV_CODEC_ID_MPEG2VIDEO) {
@@ -120,7 +120,7 @@ void MediaWriter::open_video_encoder(const VideoInfo& video, const EncodeOptions
     enc->flags |= AV_CODEC_FLAG_QSCALE;
     enc->global_quality = FF_QP2LAMBDA * q;
   } else {
-    check(crf < 0, "--crf: the ", codec->name, " encoder has no quality setting to give it to");
+    check_option(crf < 0, "crf", "cannot be used: the ", codec->name, " encoder has no quality setting to give it to");
   }
   check_av(avcodec_open2(enc, codec, nullptr), label_, ": cannot open the ", codec->name, " encoder");
 

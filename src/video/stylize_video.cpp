@@ -70,8 +70,8 @@ std::unique_ptr<FrameSource> open_frame_source(const std::string& path, Rational
 StylizeVideoReport stylize_video(const StylizeVideoJob& job, const BatchStylizer& stylize,
                                  const std::function<void(const std::string&)>& note,
                                  const std::function<void(const VideoProgress&)>& progress) {
-  check(job.batch >= 1 && job.batch <= 256, "--batch must be in [1,256], found ", job.batch);
-  check(job.strength >= 0 && job.strength <= 1, "--strength must be in [0,1], found ", job.strength);
+  check_option(job.batch >= 1 && job.batch <= 256, "batch", "must be in [1,256], found ", job.batch);
+  check_option(job.strength >= 0 && job.strength <= 1, "strength", "must be in [0,1], found ", job.strength);
   std::unique_ptr<FrameSource> source = open_frame_source(job.input, job.folder_fps, job.limits);
   auto* media = dynamic_cast<MediaReader*>(source.get());
   const VideoInfo info = source->info();

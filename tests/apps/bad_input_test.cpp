@@ -32,7 +32,7 @@ class BadInput : public ::testing::Test {
   // A model for stylize to load before it reaches the bad input (imported in-process: each
   // CLI start costs a LibTorch load).
   static void SetUpTestSuite() {
-    dir_ = fs::temp_directory_path() / ("comicgan_bad_input_" + std::to_string(getpid()));
+    dir_ = comicgan_test::scratch_folder("bad-input");
     fs::create_directories(dir_);
     model_ = (dir_ / "small.cgm").string();
     io::write_model_file(model_, models::import_animegan2(fixture("animegan2/small.pt"), {}));
@@ -164,4 +164,19 @@ TEST_F(BadInput, UnknownPickleOpcode) {
   std::string pt = fixture("checkpoint/bad_opcode.pt");
   expect_clean_failure(cli("import animegan2 " + pt + " -o " + path("x.cgm")), pt,
                        "unknown pickle opcode 0xff", 0);
+}
+
+// A bad option value: the library names its option, the CLI the flag the user typed.
+TEST_F(BadInput, BadOptionValuesNameTheFlag) {
+  io::write_image(path("in.png"), io::read_image(fixture("animegan2/photo_48x64.png")));
+  auto stylize = [&](const std::string& flags) {
+    return cli("stylize " + path("in.png") + " -o " + path("out.png") + " --model " + model_ + " " +
+               flags);
+  };
+  expect_clean_failure(stylize("--device gpu"), "--device must be cpu or cuda[:N], found 'gpu'",
+                       "comicgan: error: --device", 1);
+  expect_clean_failure(stylize("--engine turbo"), "--engine must be auto, fast or reference",
+                       "turbo", 1);
+  expect_clean_failure(stylize("--precision fp16"), "--precision fp16 needs a cuda device",
+                       "comicgan: error: ", 1);
 }

@@ -95,6 +95,27 @@ TEST(EvalCli, TheClassicalRendererIsABaselineRow) {
   fs::remove_all(dir);
 }
 
+// Two model files that carry one name (every trained model is called what its run called it)
+// are told apart by the path they were given as, in metrics.json and in the printed table.
+TEST(EvalCli, ModelsOfOneNameAreToldApartByTheirFiles) {
+  auto dir = temp_folder("cli_same_name");
+  fs::create_directories(dir / "a");
+  fs::create_directories(dir / "b");
+  std::string m1 = write_tiny_model(dir / "a", "comic", 5), m2 = write_tiny_model(dir / "b", "comic", 6);
+  std::string photos = write_pictures(dir / "photos", 2, 64, 48, false);
+  auto r = run_command(std::string(COMICGAN_CLI) + " eval -m " + m1 + " --compare " + m2 +
+                       " --photos " + photos + " -o " + (dir / "r").string() +
+                       " --size 32 --no-vgg --threads 1");
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::ifstream in(dir / "r" / "metrics.json");
+  auto j = nlohmann::json::parse(in);
+  ASSERT_EQ(j["models"].size(), 2u);
+  EXPECT_EQ(j["models"][0]["name"], "comic (" + m1 + ")");
+  EXPECT_EQ(j["models"][1]["name"], "comic (" + m2 + ")");
+  EXPECT_NE(r.output.find("column 2: comic (" + m2 + ")"), std::string::npos) << r.output;
+  fs::remove_all(dir);
+}
+
 TEST(EvalCli, MissingArgumentsAndBadFoldersAreOneLineErrors) {
   auto r = run_command(std::string(COMICGAN_CLI) + " eval --photos /nonexistent");
   EXPECT_EQ(r.status, 1);

@@ -87,3 +87,28 @@ TEST(Stylizer, RejectsBadArguments) {
   infer::Stylizer stylizer(small_generator(true));
   EXPECT_THROW(stylizer.stylize(noise_image(4, 4, 3, 1), 1.5f), Error);
 }
+
+// A bad option is an OptionError that names the library's option and says what is wrong, in
+// words that do not assume a command line.
+TEST(Stylizer, BadOptionsAreOptionErrorsInTheLibrarysWords) {
+  auto g = models::make_generator("animegan2", {{"width", 0.125}});
+  auto refused = [&](infer::StylizerOptions options) -> OptionError {
+    try {
+      infer::Stylizer stylizer(g, options);
+    } catch (const OptionError& e) {
+      return e;
+    }
+    ADD_FAILURE() << "accepted";
+    return OptionError("", "");
+  };
+  OptionError device = refused({"gpu"});
+  EXPECT_EQ(device.option(), "device");
+  EXPECT_STREQ(device.what(), "device must be cpu or cuda[:N], found 'gpu'");
+  EXPECT_EQ(refused({"cpu", "fp8"}).option(), "precision");
+  EXPECT_EQ(refused({"cpu", "fp32", "turbo"}).option(), "engine");
+  OptionError memory = refused({"cpu", "fp32", "auto", -1});
+  EXPECT_EQ(memory.option(), "max_memory");
+  EXPECT_EQ(memory.problem(), "must be >= 0, found -1");
+  for (const auto& e : {device, memory})
+    EXPECT_EQ(std::string(e.what()).find("--"), std::string::npos) << e.what();
+}
