@@ -16,6 +16,7 @@
 #include "io/image_io.h"
 #include "io/model_file.h"
 #include "test_paths.h"
+#include "test_pictures.h"
 #include "train/train_config.h"
 
 using namespace comicgan;
@@ -23,17 +24,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Image picture(int w, int h, int seed) {
-  Image img(w, h, 3);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      uint8_t* p = img.row(y) + x * 3;
-      p[0] = uint8_t((x * 7 + seed * 40) % 256);
-      p[1] = uint8_t((y * 5 + seed * 90) % 256);
-      p[2] = ((x + seed) / 8 + y / 8) % 2 ? 210 : 30;
-    }
-  return img;
-}
+Image picture(int w, int h, int seed) { return comicgan_test::ramp_picture(w, h, seed); }
 
 int run(const std::string& args, const fs::path& log) {
   std::string command = std::string(COMICGAN_CLI) + " " + args + " > " + log.string() + " 2>&1";
@@ -50,7 +41,8 @@ class TrainCli : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = comicgan_test::scratch_folder(
-        std::string("train-cli-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        std::string("train-cli-") +
+        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "photos" / "sub");
     fs::create_directories(dir_ / "style");
@@ -121,8 +113,10 @@ TEST_F(TrainCli, TrainsSkipsCorruptFilesAndWritesAModelStylizeUses) {
 }
 
 TEST_F(TrainCli, ResumeWithMoreStepsEqualsAnUninterruptedRun) {
-  ASSERT_EQ(run(train_args((dir_ / "whole").string(), 6), dir_ / "a.txt"), 0) << text_of(dir_ / "a.txt");
-  ASSERT_EQ(run(train_args((dir_ / "parts").string(), 4), dir_ / "b.txt"), 0) << text_of(dir_ / "b.txt");
+  ASSERT_EQ(run(train_args((dir_ / "whole").string(), 6), dir_ / "a.txt"), 0)
+      << text_of(dir_ / "a.txt");
+  ASSERT_EQ(run(train_args((dir_ / "parts").string(), 4), dir_ / "b.txt"), 0)
+      << text_of(dir_ / "b.txt");
   // Only RUN_DIR and the new step count: the folders and config come from the run itself.
   ASSERT_EQ(run("train -o " + (dir_ / "parts").string() + " --resume --steps 6 --threads 1",
                 dir_ / "c.txt"),

@@ -10,25 +10,16 @@
 #include "data/batch_source.h"
 #include "io/atomic_file.h"
 #include "io/image_io.h"
-#include "train/run_folder.h"
 #include "test_paths.h"
+#include "test_pictures.h"
+#include "train/run_folder.h"
 
 using namespace comicgan;
 namespace fs = std::filesystem;
 
 namespace {
 
-Image picture(int w, int h, int seed) {
-  Image img(w, h, 3);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      uint8_t* p = img.row(y) + x * 3;
-      p[0] = uint8_t((x * 7 + seed * 40) % 256);
-      p[1] = uint8_t((y * 5 + seed * 90) % 256);
-      p[2] = ((x + seed) / 8 + y / 8) % 2 ? 210 : 30;
-    }
-  return img;
-}
+Image picture(int w, int h, int seed) { return comicgan_test::ramp_picture(w, h, seed); }
 
 }  // namespace
 
