@@ -53,7 +53,8 @@ int main(int argc, char** argv) {
   config.checkpoint_every = 1000000;
   config.snapshot_every = 1000000;
   config.sample_every = 0;
-  auto run_dir = std::filesystem::temp_directory_path() / ("comicgan_bench_" + std::to_string(getpid()));
+  auto run_dir =
+      std::filesystem::temp_directory_path() / ("comicgan_bench_" + std::to_string(getpid()));
   std::filesystem::remove_all(run_dir);
 
   std::vector<double> times;

@@ -3,7 +3,8 @@
 // meets in practice, with and without audio, one rotated, one with subtitles. 30000/1001 fps
 // except in AVI, which has no timestamps: there a 1/30000 time base would become 1001 frame
 // slots a frame, all but one empty.
-//   ninja -C build-fuzz make_video_seeds && build-fuzz/fuzz/make_video_seeds tests/fixtures/fuzz-seeds/video
+//   ninja -C build-fuzz make_video_seeds && build-fuzz/fuzz/make_video_seeds
+//   tests/fixtures/fuzz-seeds/video
 #include <cstdio>
 #include <string>
 

@@ -24,11 +24,12 @@ void put(std::string& out, T value) {
 std::string zip_of(const std::vector<std::pair<std::string, std::string>>& entries) {
   std::string out, central;
   for (const auto& [name, data] : entries) {
-    uint32_t crc = uint32_t(crc32(0L, reinterpret_cast<const Bytef*>(data.data()), uInt(data.size())));
+    uint32_t crc =
+        uint32_t(crc32(0L, reinterpret_cast<const Bytef*>(data.data()), uInt(data.size())));
     uint32_t offset = uint32_t(out.size());
     put<uint32_t>(out, 0x04034b50);
     put<uint16_t>(out, 20), put<uint16_t>(out, 0), put<uint16_t>(out, 0);  // version, flags, stored
-    put<uint32_t>(out, 0), put<uint32_t>(out, crc);                         // time+date, crc
+    put<uint32_t>(out, 0), put<uint32_t>(out, crc);                        // time+date, crc
     put<uint32_t>(out, uint32_t(data.size())), put<uint32_t>(out, uint32_t(data.size()));
     put<uint16_t>(out, uint16_t(name.size())), put<uint16_t>(out, 0);
     out += name + data;
@@ -37,7 +38,8 @@ std::string zip_of(const std::vector<std::pair<std::string, std::string>>& entri
     put<uint16_t>(central, 0), put<uint32_t>(central, 0), put<uint32_t>(central, crc);
     put<uint32_t>(central, uint32_t(data.size())), put<uint32_t>(central, uint32_t(data.size()));
     put<uint16_t>(central, uint16_t(name.size()));
-    put<uint16_t>(central, 0), put<uint16_t>(central, 0), put<uint16_t>(central, 0);  // extra, comment, disk
+    put<uint16_t>(central, 0), put<uint16_t>(central, 0),
+        put<uint16_t>(central, 0);  // extra, comment, disk
     put<uint16_t>(central, 0), put<uint32_t>(central, 0), put<uint32_t>(central, offset);
     central += name;
   }
@@ -57,12 +59,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<std::pair<std::string, std::string>> entries;
   size_t pos = 0;
   while (size - pos >= 4 && entries.size() < 64) {
-    uint32_t n = uint32_t(data[pos]) | uint32_t(data[pos + 1]) << 8 | uint32_t(data[pos + 2]) << 16 |
-                 uint32_t(data[pos + 3]) << 24;
+    uint32_t n = uint32_t(data[pos]) | uint32_t(data[pos + 1]) << 8 |
+                 uint32_t(data[pos + 2]) << 16 | uint32_t(data[pos + 3]) << 24;
     pos += 4;
     n = uint32_t(std::min<size_t>(n, size - pos));
-    std::string name = entries.empty() ? "archive/data.pkl"
-                                       : "archive/data/" + std::to_string(entries.size() - 1);
+    std::string name =
+        entries.empty() ? "archive/data.pkl" : "archive/data/" + std::to_string(entries.size() - 1);
     entries.emplace_back(name, std::string(reinterpret_cast<const char*>(data + pos), n));
     pos += n;
   }

@@ -7,8 +7,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "command.h"
 #include "comicgan/error.h"
+#include "command.h"
 #include "infer/benchmark.h"
 #include "io/model_file.h"
 #include "models/model_store.h"
@@ -67,7 +67,8 @@ infer::FastPathOptions fast_path_options(const BenchArgs& a) {
 
 #ifdef COMICGAN_WITH_MEDIA
 // Decode, stylize, encode (and copy audio) a synthetic clip with motion at each size, once per
-// frame and once with --consistency flow, so the cost of the flicker filter shows beside its effect.
+// frame and once with --consistency flow, so the cost of the flicker filter shows beside its
+// effect.
 int run_video_bench(const BenchArgs& a, const std::vector<std::pair<int64_t, int64_t>>& sizes,
                     std::shared_ptr<models::Generator> generator) {
   check(a.precision.find(',') == std::string::npos, "bench --video takes one --precision");
@@ -84,15 +85,19 @@ int run_video_bench(const BenchArgs& a, const std::vector<std::pair<int64_t, int
       options.frames = a.video_frames;
       options.consistency = consistency;
       result[consistency] = video::measure_video_throughput(stylize, options);
-      if (!a.json) std::cout << video::format_video_bench(result[consistency], consistency) << std::endl;
+      if (!a.json)
+        std::cout << video::format_video_bench(result[consistency], consistency) << std::endl;
     }
     double extra_time = result[1].seconds / result[0].seconds - 1;
     double lower_error = 1 - result[1].warping_error / result[0].warping_error;
     if (!a.json)
-      std::cout << "  flow: " << int(std::lround(100 * extra_time)) << "% extra time, warping error "
-                << int(std::lround(100 * lower_error)) << "% lower\n";
+      std::cout << "  flow: " << int(std::lround(100 * extra_time))
+                << "% extra time, warping error " << int(std::lround(100 * lower_error))
+                << "% lower\n";
     for (bool consistency : {false, true})
-      rows.push_back({{"width", w}, {"height", h}, {"frames", result[consistency].frames},
+      rows.push_back({{"width", w},
+                      {"height", h},
+                      {"frames", result[consistency].frames},
                       {"consistency", consistency ? "flow" : "off"},
                       {"seconds", result[consistency].seconds},
                       {"frames_per_second", result[consistency].frames_per_second},
@@ -115,7 +120,8 @@ Command bench_command(
           ->capture_default_str();
       app.add_option("--sizes", a->sizes, "WIDTHxHEIGHT list")->capture_default_str();
       app.add_option("--precision", a->precision, "fp32, bf16 or fp32,bf16")->capture_default_str();
-      app.add_option("--min-seconds", a->min_seconds, "time spent per row at least (best run is reported)")
+      app.add_option("--min-seconds", a->min_seconds,
+                     "time spent per row at least (best run is reported)")
           ->capture_default_str();
       app.add_flag("--no-reference", a->no_reference, "skip the plain module rows");
       app.add_flag("--json", a->json, "print JSON instead of a table");
@@ -134,7 +140,8 @@ Command bench_command(
       app.add_flag("--video", a->video,
                    "measure the video pipeline (decode, stylize, encode) in frames/s instead; "
                    "--sizes defaults to 640x360,1280x720");
-      app.add_option("--video-frames", a->video_frames, "frames of the synthetic clip per --video row")
+      app.add_option("--video-frames", a->video_frames,
+                     "frames of the synthetic clip per --video row")
           ->check(CLI::Range(2, 100000))
           ->capture_default_str();
       app.add_option("--write-motion-clip", a->write_motion_clip,

@@ -27,19 +27,22 @@ struct VideoArgs {
 };
 
 EvalSubcommand eval_video(
-    "video", "Flicker and timing of a stylized video against its source: comicgan eval video IN OUT",
+    "video",
+    "Flicker and timing of a stylized video against its source: comicgan eval video IN OUT",
     [](CLI::App& app) -> Runner {
       auto a = std::make_shared<VideoArgs>();
       app.add_option("input", a->input, "the source video")->required();
       app.add_option("output", a->output, "the stylized video")->required();
       app.add_option("--json", a->json, "also write the numbers to this JSON file");
-      app.add_option("--max-side", a->options.max_side, "frames are compared at most this large (the flow's cost)")
+      app.add_option("--max-side", a->options.max_side,
+                     "frames are compared at most this large (the flow's cost)")
           ->check(CLI::Range(16, 8192))
           ->capture_default_str();
       return [a]() {
         av_log_set_callback(fatal_ffmpeg_messages_only);
         auto report = eval::video_report(a->input, a->output, a->options);
-        if (!a->json.empty()) io::write_file_atomically(a->json, eval::video_report_json(report).dump(2) + "\n");
+        if (!a->json.empty())
+          io::write_file_atomically(a->json, eval::video_report_json(report).dump(2) + "\n");
         std::cout << eval::video_report_text(report);
         return 0;
       };

@@ -19,14 +19,19 @@ Command import_command(
       auto args = std::make_shared<ImportArgs>();
       app.require_subcommand(1);
       auto* anime = app.add_subcommand(
-          "animegan2", "A torch.save(state_dict) of the AnimeGANv2 PyTorch port (e.g. face_paint_512_v2.pt)");
-      anime->add_option("CHECKPOINT", args->checkpoint, "the .pt file")->required()->check(CLI::ExistingFile);
+          "animegan2",
+          "A torch.save(state_dict) of the AnimeGANv2 PyTorch port (e.g. face_paint_512_v2.pt)");
+      anime->add_option("CHECKPOINT", args->checkpoint, "the .pt file")
+          ->required()
+          ->check(CLI::ExistingFile);
       anime->add_option("-o,--output", args->output, "the model file to write (.cgm)")->required();
-      anime->add_option("--align-corners", args->align_corners,
-                        "upsampling: true = torch.hub path (align_corners=True to recorded sizes); "
-                        "false = the port's test.py (scale_factor=2)")
+      anime
+          ->add_option("--align-corners", args->align_corners,
+                       "upsampling: true = torch.hub path (align_corners=True to recorded sizes); "
+                       "false = the port's test.py (scale_factor=2)")
           ->capture_default_str();
-      anime->add_option("--name", args->name, "style name stored in the model (default: file stem)");
+      anime->add_option("--name", args->name,
+                        "style name stored in the model (default: file stem)");
       return [args]() {
         models::AnimeGAN2Import options;
         options.align_corners = args->align_corners;

@@ -32,8 +32,8 @@ Command models_command(
         for (const auto& m : shipped) {
           auto loaded = models::load_model(m.name);
           std::cout << (m.name == def ? "* " : "  ") << m.name << "  "
-                    << loaded.meta.value("architecture", std::string("?")) << "  "
-                    << m.size / 1024 << " KiB"
+                    << loaded.meta.value("architecture", std::string("?")) << "  " << m.size / 1024
+                    << " KiB"
                     << (loaded.meta.contains("description")
                             ? "  " + loaded.meta["description"].get<std::string>()
                             : std::string())

@@ -3,8 +3,8 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "command.h"
 #include "comicgan/error.h"
+#include "command.h"
 #ifdef COMICGAN_WITH_MEDIA
 #include "video/av_handles.h"
 #endif
@@ -62,7 +62,8 @@ int main(int argc, char** argv) {
       if (sub->parsed()) return run();
   } catch (const comicgan::OptionError& e) {
     // The library names its option; the user gave it as a flag.
-    std::cerr << "comicgan: error: " << comicgan::cli::flag_of(e.option()) << " " << e.problem() << "\n";
+    std::cerr << "comicgan: error: " << comicgan::cli::flag_of(e.option()) << " " << e.problem()
+              << "\n";
     return 1;
   } catch (const comicgan::Error& e) {
     std::cerr << "comicgan: error: " << e.what() << "\n";

@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <iostream>
 
-#include "command.h"
 #include "comicgan/error.h"
+#include "command.h"
 #include "data/panels_media.h"
 #include "data/resize_media.h"
 #include "infer/stylize_files.h"

@@ -1,5 +1,5 @@
-#include "command.h"
 #include "comicgan/error.h"
+#include "command.h"
 #include "infer/runtime.h"
 
 namespace comicgan::cli {

@@ -61,8 +61,8 @@ int run_video(const StylizeArgs& a, infer::Stylizer& stylizer) {
     return 130;
   }
   std::cerr << "stylized " << report.frames << " frames in " << report.seconds << " s ("
-            << (report.seconds > 0 ? double(report.frames) / report.seconds : 0.0)
-            << " frames/s, " << report.codec << ") -> " << a.output << "\n";
+            << (report.seconds > 0 ? double(report.frames) / report.seconds : 0.0) << " frames/s, "
+            << report.codec << ") -> " << a.output << "\n";
   return 0;
 }
 
@@ -72,40 +72,55 @@ Command stylize_command(
       auto a = std::make_shared<StylizeArgs>();
       app.add_option("INPUT", a->inputs,
                      "image files and/or folders; or one video (.mp4 .mkv .webm .mov), or a "
-                     "folder of frames with a video -o")->required();
-      app.add_option("-o,--output", a->output,
-                     "output file (one image in) or folder (mirrors the inputs' relative names); for a "
-                     "video: .mp4 .mkv .webm .gif, or a new folder for PNG frames")
+                     "folder of frames with a video -o")
           ->required();
-      app.add_option("-m,--model", a->model, "model file (.cgm) or shipped model name (see 'comicgan models'); default: the default shipped model");
-      app.add_option("-s,--strength", a->strength, "blend with the original: 1 = full style, 0 = unchanged")
+      app.add_option(
+             "-o,--output", a->output,
+             "output file (one image in) or folder (mirrors the inputs' relative names); for a "
+             "video: .mp4 .mkv .webm .gif, or a new folder for PNG frames")
+          ->required();
+      app.add_option("-m,--model", a->model,
+                     "model file (.cgm) or shipped model name (see 'comicgan models'); default: "
+                     "the default shipped model");
+      app.add_option("-s,--strength", a->strength,
+                     "blend with the original: 1 = full style, 0 = unchanged")
           ->check(CLI::Range(0.0f, 1.0f))
           ->capture_default_str();
       app.add_option("--precision", a->precision, "fp32 or bf16")->capture_default_str();
       app.add_option("--engine", a->engine,
-                     "fast (prepared CPU path), reference (plain LibTorch module) or auto (fast where it applies)")
+                     "fast (prepared CPU path), reference (plain LibTorch module) or auto (fast "
+                     "where it applies)")
           ->capture_default_str();
-      app.add_option("--format", a->format, "output extension for folders (jpg, png, webp, bmp, tiff); default: keep each input's");
-      app.add_option("--quality", a->quality, "JPEG/WebP quality")->check(CLI::Range(1, 100))->capture_default_str();
-      app.add_option("--max-pixels", a->max_pixels, "refuse images larger than this many pixels, before decoding")
+      app.add_option(
+          "--format", a->format,
+          "output extension for folders (jpg, png, webp, bmp, tiff); default: keep each input's");
+      app.add_option("--quality", a->quality, "JPEG/WebP quality")
+          ->check(CLI::Range(1, 100))
+          ->capture_default_str();
+      app.add_option("--max-pixels", a->max_pixels,
+                     "refuse images larger than this many pixels, before decoding")
           ->capture_default_str();
       app.add_option("--max-memory", a->max_memory,
-                     "peak memory to stay under, e.g. 3G or 1500M: larger pictures are stylized in tiles (0: no limit)")
+                     "peak memory to stay under, e.g. 3G or 1500M: larger pictures are stylized in "
+                     "tiles (0: no limit)")
           ->transform(CLI::AsSizeValue(false))
           ->capture_default_str();
-      app.add_option("--crf", a->encode.crf,
-                     "video quality, lower is better (x264/vp9 CRF); default: 18 for x264, 31 for vp9")
+      app.add_option(
+             "--crf", a->encode.crf,
+             "video quality, lower is better (x264/vp9 CRF); default: 18 for x264, 31 for vp9")
           ->check(CLI::Range(0, 63));
       app.add_option("--codec", a->encode.codec,
-                     "video encoder: libx264, mpeg4, libvpx-vp9, gif, ...; default: the container's usual one");
+                     "video encoder: libx264, mpeg4, libvpx-vp9, gif, ...; default: the "
+                     "container's usual one");
       app.add_option("--consistency", a->consistency,
                      "video flicker removal: flow (optical-flow blending, ~40% less flicker for "
                      "~4% more time) or off (each frame stylized alone)")
           ->check(CLI::IsMember({"off", "flow"}))
           ->capture_default_str();
-      app.add_option("--consistency-strength", a->consistency_strength,
-                     "with --consistency flow: weight of the previous frame where the flow is trusted "
-                     "(higher: steadier, but moving detail trails longer)")
+      app.add_option(
+             "--consistency-strength", a->consistency_strength,
+             "with --consistency flow: weight of the previous frame where the flow is trusted "
+             "(higher: steadier, but moving detail trails longer)")
           ->check(CLI::Range(0.0, 0.95))
           ->capture_default_str();
       app.add_option("--batch", a->batch, "video frames stylized together")

@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <iostream>
 
-#include "command.h"
 #include "comicgan/error.h"
+#include "command.h"
 #include "data/comic_render_media.h"
 #include "data/edge_preserving_media.h"
 #include "data/panels_media.h"
@@ -37,8 +37,8 @@ data::PanelRect parse_crop(const std::string& text) {
 // "none" renders nothing: with --short-side it only shrinks, which is how data sets are made;
 // "meanshift" is the edge-preserving filter the gallery shows beside the models.
 Image synthesize(const Image& in, const SynthArgs& a) {
-  Image small =
-      data::shrink_to_short_side(a.crop.empty() ? in : data::crop(in, parse_crop(a.crop)), a.short_side);
+  Image small = data::shrink_to_short_side(a.crop.empty() ? in : data::crop(in, parse_crop(a.crop)),
+                                           a.short_side);
   if (a.look == "none") return small;
   if (a.look == "meanshift") return data::mean_shift_filter(small);
   data::ComicLook look = data::comic_look(a.look);
@@ -73,8 +73,9 @@ Command synth_command(
                      "first shrink each picture so its shorter side is this (0: keep the size)")
           ->check(CLI::NonNegativeNumber)
           ->capture_default_str();
-      app.add_option("--crop", a->crop,
-                     "first cut out this rectangle, WIDTHxHEIGHT+X+Y in pixels (e.g. 200x200+40+10)");
+      app.add_option(
+          "--crop", a->crop,
+          "first cut out this rectangle, WIDTHxHEIGHT+X+Y in pixels (e.g. 200x200+40+10)");
       app.add_option("--format", a->format,
                      "output extension for folders (jpg, png, webp, bmp, tiff); default: keep "
                      "each input's");

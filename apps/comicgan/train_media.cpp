@@ -64,7 +64,8 @@ train::TrainHooks make_hooks(const std::string& run_dir, const std::string& val,
                    train::format_losses(info));
   };
   auto samples_dir = fs::path(run_dir) / "samples";
-  hooks.samples = [samples_dir](int64_t step, const at::Tensor& photos, const at::Tensor& generated) {
+  hooks.samples = [samples_dir](int64_t step, const at::Tensor& photos,
+                                const at::Tensor& generated) {
     fs::create_directories(samples_dir);
     char name[32];
     std::snprintf(name, sizeof name, "step-%08lld.png", static_cast<long long>(step));
@@ -125,10 +126,11 @@ int run_training(TrainArgs& a) {
   if (fs::exists(metrics) && fs::file_size(metrics) > 0)
     train::write_loss_curve(metrics, (fs::path(a.run_dir) / "loss_curve.png").string());
   std::cout << (s.stopped_early ? "stopped" : "finished") << " at step " << s.steps_done << "/"
-            << config.steps << " after " << train::format_duration(s.seconds) << " ("
-            << s.rollbacks << " rollbacks)\n"
+            << config.steps << " after " << train::format_duration(s.seconds) << " (" << s.rollbacks
+            << " rollbacks)\n"
             << "model: " << s.model_path << "\ncheckpoint: " << s.checkpoint_path << "\n";
-  if (s.stopped_early) std::cout << "continue with: comicgan train -o " << a.run_dir << " --resume\n";
+  if (s.stopped_early)
+    std::cout << "continue with: comicgan train -o " << a.run_dir << " --resume\n";
   return 0;
 }
 
@@ -139,7 +141,8 @@ Command train_command(
       app.add_option("--photos", a->data.photos, "folder of photos (searched recursively)");
       app.add_option("--style", a->data.style,
                      "folder of comic / anime pictures (searched recursively)");
-      app.add_option("-o,--output", a->run_dir, "run folder: model.cgm, checkpoints, samples, metrics")
+      app.add_option("-o,--output", a->run_dir,
+                     "run folder: model.cgm, checkpoints, samples, metrics")
           ->required();
       app.add_option("--val", a->data.val, "folder of photos shown in the sample grids (first 8)");
       app.add_option("--prepared", a->data.prepared,
@@ -150,13 +153,15 @@ Command train_command(
                      "prepare a classical rendering of each photo for --target-weight and "
                      "--gan-target-weight: meanshift or comic (see 'comicgan prepare --help')")
           ->check(CLI::IsMember(data::photo_target_names()));
-      app.add_option("--epochs", a->epochs, "train for this many passes over the photos (sets --steps)")
+      app.add_option("--epochs", a->epochs,
+                     "train for this many passes over the photos (sets --steps)")
           ->check(CLI::PositiveNumber);
       app.add_option("--loader-threads", a->loader_threads, "threads preparing batches ahead")
           ->check(CLI::Range(0, 64))
           ->capture_default_str();
       app.add_flag("--resume", a->resume, "continue the run in RUN_DIR from its newest checkpoint");
-      app.add_option("--config", a->config_file, "JSON training config (the format of RUN_DIR/config.json)");
+      app.add_option("--config", a->config_file,
+                     "JSON training config (the format of RUN_DIR/config.json)");
       add_runtime_flags(app, a->runtime);
       // One flag per config field, its kind, default and meaning shown; only those given apply.
       const auto defaults = train::TrainConfig{}.to_json();

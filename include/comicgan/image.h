@@ -10,7 +10,7 @@ namespace comicgan {
 struct Image {
   int width = 0;
   int height = 0;
-  int channels = 0;  // 3 (RGB) or 4 (RGBA)
+  int channels = 0;             // 3 (RGB) or 4 (RGBA)
   std::vector<uint8_t> pixels;  // height * width * channels bytes
 
   Image() = default;

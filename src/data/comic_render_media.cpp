@@ -21,18 +21,18 @@ constexpr int kWorkShortSide = 512;
 constexpr int kMaxColors = 64;
 constexpr float kMaxLineWeight = 4.0f;
 constexpr int kKmeansIterations = 12;
-constexpr int kLutBits = 6;        // palette lookup by the top 6 bits of B, G and R
+constexpr int kLutBits = 6;         // palette lookup by the top 6 bits of B, G and R
 constexpr double kMinInkArea = 12;  // ink specks smaller than this (work-scale pixels) are dropped
 constexpr double kDotPeriod = 6;    // screentone period in work-scale pixels
 
 struct StyleParams {
   int colors;
-  double sigma_color;    // bilateral filter range sigma, 8-bit units
+  double sigma_color;  // bilateral filter range sigma, 8-bit units
   int smooth_passes;
-  double line_sigma;     // XDoG inner Gaussian, work-scale pixels
-  double line_gain;      // XDoG sharpening p: ink where g1 + p (g1 - g2) < dark_fill
-  double dark_fill;      // gray level (0..1) below which flat areas become solid black
-  double saturation;     // palette chroma gain
+  double line_sigma;  // XDoG inner Gaussian, work-scale pixels
+  double line_gain;   // XDoG sharpening p: ink where g1 + p (g1 - g2) < dark_fill
+  double dark_fill;   // gray level (0..1) below which flat areas become solid black
+  double saturation;  // palette chroma gain
 };
 
 StyleParams style_params(LookStyle style) {
@@ -94,7 +94,8 @@ std::vector<cv::Vec3f> kmeans_palette(const cv::Mat& lab, int k, uint64_t seed) 
     return i;
   };
   std::vector<cv::Vec3f> centers{colours[pick(weights)]};
-  std::vector<double> nearest(colours.size(), std::numeric_limits<double>::max()), score(colours.size());
+  std::vector<double> nearest(colours.size(), std::numeric_limits<double>::max()),
+      score(colours.size());
   while (int(centers.size()) < k) {
     for (size_t i = 0; i < colours.size(); ++i) {
       nearest[i] = std::min(nearest[i], dist2(colours[i], centers.back()));
@@ -243,7 +244,7 @@ cv::Mat screentone(const cv::Mat& gray_full, double period) {
   float threshold[kLevels];
   for (int l = 0; l < kLevels; ++l) {
     size_t covered = size_t(std::lround(coverage[l] * double(spots.size())));
-    threshold[l] = covered == 0 ? 2.0f
+    threshold[l] = covered == 0              ? 2.0f
                    : covered >= spots.size() ? -2.0f
                                              : 0.5f * (spots[covered - 1] + spots[covered]);
   }

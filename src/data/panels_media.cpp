@@ -11,8 +11,8 @@ namespace comicgan::data {
 
 std::vector<PanelRect> find_panels(const Image& page, const PanelOptions& o) {
   check(!page.empty() && page.channels >= 3, "find_panels: expected an RGB picture");
-  check(o.gutter_level >= 1 && o.gutter_level <= 255, "panel gutter level must be in [1, 255], found ",
-        o.gutter_level);
+  check(o.gutter_level >= 1 && o.gutter_level <= 255,
+        "panel gutter level must be in [1, 255], found ", o.gutter_level);
   check(o.min_side >= 1 && o.inset >= 0, "panel min side must be >= 1 and inset >= 0, found ",
         o.min_side, " and ", o.inset);
   cv::Mat bgr = io::image_to_bgr_mat(page);

@@ -9,8 +9,8 @@
 namespace comicgan::data {
 
 struct PanelOptions {
-  int gutter_level = 235;         // a pixel whose channels are all at least this is page white
-  int min_side = 160;             // panels narrower or shorter than this are dropped
+  int gutter_level = 235;           // a pixel whose channels are all at least this is page white
+  int min_side = 160;               // panels narrower or shorter than this are dropped
   double min_area_fraction = 0.02;  // ... and so are those below this share of the page
   int inset = 6;  // pixels cut from every side of a panel (its frame line, anti-aliased edges)
   // Boxes with more page white than this are dropped: slanted gutters leave white wedges in a

@@ -9,9 +9,9 @@
 //
 // A photo shard holds "<i>.rgb" (H,W,3) per image, and "<i>.target" (H,W,3) when photos were
 // prepared with a pseudo-target (its meta names it: "target"); a style shard also "<i>.gray"
-// (H,W,1) and "<i>.smooth" (H,W,3), the grayscale and edge-smoothed copies, all the same size. Shard names
-// carry the domain's input signature, so writing a new set never overwrites one the current
-// manifest still names.
+// (H,W,1) and "<i>.smooth" (H,W,3), the grayscale and edge-smoothed copies, all the same size.
+// Shard names carry the domain's input signature, so writing a new set never overwrites one the
+// current manifest still names.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -70,8 +70,8 @@ double ssim_luminance(const Image& a, const Image& b) {
 EdgeScores edge_f1(const Image& reference, const Image& candidate, const EdgeOptions& o) {
   check_same_size(reference, candidate, "edge F1");
   cv::Mat ea = canny_edges(reference, o), eb = canny_edges(candidate, o);
-  cv::Mat square = cv::getStructuringElement(cv::MORPH_RECT,
-                                             cv::Size(2 * o.tolerance + 1, 2 * o.tolerance + 1));
+  cv::Mat square =
+      cv::getStructuringElement(cv::MORPH_RECT, cv::Size(2 * o.tolerance + 1, 2 * o.tolerance + 1));
   cv::Mat near_a, near_b;
   cv::dilate(ea, near_a, square);
   cv::dilate(eb, near_b, square);

@@ -17,24 +17,26 @@ Scorer load_discriminator(const std::string& run_dir_or_file, std::string* resol
   fs::path path = run_dir_or_file;
   std::error_code ec;
   if (fs::is_directory(path, ec)) path /= "discriminator.cgm";
-  check_option(fs::is_regular_file(path, ec), "discriminator", run_dir_or_file,
-               ": no discriminator there (expected a training run folder holding discriminator.cgm, "
-        "or that file)");
+  check_option(
+      fs::is_regular_file(path, ec), "discriminator", run_dir_or_file,
+      ": no discriminator there (expected a training run folder holding discriminator.cgm, "
+      "or that file)");
   if (resolved_path) *resolved_path = path.string();
 #ifdef COMICGAN_HAVE_DISCRIMINATOR
   io::ModelFile file = io::read_model_file(path.string());
   check(file.meta.value("kind", std::string()) == "discriminator", path.string(),
-        ": not a discriminator file (its kind is '", file.meta.value("kind", std::string("generator")),
-        "')");
-  check(file.meta.contains("architecture") && file.meta["architecture"].is_string(),
-        path.string(), ": discriminator file names no architecture");
+        ": not a discriminator file (its kind is '",
+        file.meta.value("kind", std::string("generator")), "')");
+  check(file.meta.contains("architecture") && file.meta["architecture"].is_string(), path.string(),
+        ": discriminator file names no architecture");
   auto d = models::make_discriminator(file.meta["architecture"].get<std::string>(),
                                       file.meta.value("options", nlohmann::json::object()));
   models::load_state_dict(*d, file.tensors, path.string());
   d->eval();
   return [d](const at::Tensor& x) { return d->forward(x); };
 #else
-  fail_option("discriminator", "cannot be used: this build of comicgan has no discriminator definitions");
+  fail_option("discriminator",
+              "cannot be used: this build of comicgan has no discriminator definitions");
 #endif
 }
 

@@ -19,10 +19,10 @@ namespace comicgan::eval {
 using Scorer = std::function<at::Tensor(const at::Tensor&)>;
 
 struct SetVerdict {
-  std::string label;            // "generated: MODEL", "style", "photos"
-  std::vector<double> scores;   // one per picture: the mean of its output map
+  std::string label;           // "generated: MODEL", "style", "photos"
+  std::vector<double> scores;  // one per picture: the mean of its output map
   double mean = 0, stddev = 0;
-  double mean_probability = 0;  // mean of sigmoid(score): how "real" on a 0..1 scale
+  double mean_probability = 0;     // mean of sigmoid(score): how "real" on a 0..1 scale
   std::vector<int64_t> histogram;  // counts over DiscriminatorVerdict::bin_edges
 };
 

@@ -65,12 +65,12 @@ void stylize_photos(infer::Stylizer& stylizer, const ImageSet& photos, ModelResu
   for (const auto& photo : photos.images) result.outputs.push_back(stylizer.stylize(photo));
   double seconds = std::chrono::duration<double>(clock::now() - start).count();
   for (const auto& photo : photos.full) result.full_outputs.push_back(stylizer.stylize(photo));
-  result.metrics.push_back({"images_per_s", "Speed (images/s)",
-                            double(photos.images.size()) / std::max(seconds, 1e-9), Better::higher,
-                            "this machine, batch 1, " + stylizer.options().device + " " +
-                                stylizer.options().precision,
-                            std::to_string(photos.images.front().width) + "x" +
-                                std::to_string(photos.images.front().height) + " pictures"});
+  result.metrics.push_back(
+      {"images_per_s", "Speed (images/s)", double(photos.images.size()) / std::max(seconds, 1e-9),
+       Better::higher,
+       "this machine, batch 1, " + stylizer.options().device + " " + stylizer.options().precision,
+       std::to_string(photos.images.front().width) + "x" +
+           std::to_string(photos.images.front().height) + " pictures"});
 }
 
 // The classical renderer (`comicgan synth`) as a baseline row: what a model must beat.
@@ -82,7 +82,8 @@ void render_photos(const std::string& look_name, const ImageSet& photos, ModelRe
   auto start = clock::now();
   for (const auto& photo : photos.images) result.outputs.push_back(data::render_comic(photo, look));
   double seconds = std::chrono::duration<double>(clock::now() - start).count();
-  for (const auto& photo : photos.full) result.full_outputs.push_back(data::render_comic(photo, look));
+  for (const auto& photo : photos.full)
+    result.full_outputs.push_back(data::render_comic(photo, look));
   result.metrics.push_back({"images_per_s", "Speed (images/s)",
                             double(photos.images.size()) / std::max(seconds, 1e-9), Better::higher,
                             "this machine, classical renderer", ""});
@@ -90,9 +91,11 @@ void render_photos(const std::string& look_name, const ImageSet& photos, ModelRe
 
 void filter_photos(const ImageSet& photos, ModelResult& result) {
   result.name = kFilterName;
-  result.source = "OpenCV pyrMeanShiftFiltering(spatial 10, colour 20): edge-preserving filter, no model";
+  result.source =
+      "OpenCV pyrMeanShiftFiltering(spatial 10, colour 20): edge-preserving filter, no model";
   for (const auto& photo : photos.images) result.outputs.push_back(data::mean_shift_filter(photo));
-  for (const auto& photo : photos.full) result.full_outputs.push_back(data::mean_shift_filter(photo));
+  for (const auto& photo : photos.full)
+    result.full_outputs.push_back(data::mean_shift_filter(photo));
 }
 
 // Colour shift, flat gain and edge F1 of the whole photos (look_metrics.h, content_metrics.h).
@@ -106,10 +109,10 @@ void look_metrics(const ImageSet& photos, ModelResult& r) {
     auto e = edge_f1(photos.full[i], r.full_outputs[i]);
     f1 += e.f1 / n, precision += e.precision / n, recall += e.recall / n;
   }
-  r.metrics.push_back({"colour_shift", "Look: colour shift vs photo (dE)", shift,
-                       Better::lower, "no network: Lab of 1/16-size copies (OpenCV)", "whole photos"});
-  r.metrics.push_back({"flat_gain", "Look: flat gain vs photo", flat,
-                       Better::higher, "no network: Sobel 3x3 of luma (OpenCV)", "whole photos"});
+  r.metrics.push_back({"colour_shift", "Look: colour shift vs photo (dE)", shift, Better::lower,
+                       "no network: Lab of 1/16-size copies (OpenCV)", "whole photos"});
+  r.metrics.push_back({"flat_gain", "Look: flat gain vs photo", flat, Better::higher,
+                       "no network: Sobel 3x3 of luma (OpenCV)", "whole photos"});
   char detail[96];
   std::snprintf(detail, sizeof detail, "precision %.3f, recall %.3f, 1 px tolerance", precision,
                 recall);
@@ -141,15 +144,16 @@ void content_metrics(const ImageSet& photos, models::PerceptualNet* vgg, int bat
 }  // namespace
 
 const std::vector<Image>& verdict_pictures(const Evaluation& ev, size_t set) {
-  check(ev.verdict.has_value() && set < ev.verdict->sets.size(), "verdict_pictures: no verdict set ", set);
+  check(ev.verdict.has_value() && set < ev.verdict->sets.size(),
+        "verdict_pictures: no verdict set ", set);
   const std::vector<Image>* pictures = &ev.photos.images;
   if (set < ev.models.size())
     pictures = &ev.models[set].outputs;
   else if (set == ev.models.size() && !ev.style.images.empty())
     pictures = &ev.style.images;
   check(pictures->size() == ev.verdict->sets[set].scores.size(), "verdict set '",
-        ev.verdict->sets[set].label, "' has ", ev.verdict->sets[set].scores.size(),
-        " scores for ", pictures->size(), " pictures");
+        ev.verdict->sets[set].label, "' has ", ev.verdict->sets[set].scores.size(), " scores for ",
+        pictures->size(), " pictures");
   return *pictures;
 }
 
@@ -189,8 +193,9 @@ Evaluation evaluate(const EvalOptions& o, const Log& log_fn) {
     ev.style = load_image_folder(o.style, o.side, o.max_images, &skipped);
     log("style pictures: " + std::to_string(ev.style.images.size()) + " from " + o.style);
   } else {
-    ev.notes.push_back("no --style folder: style distances (SWD, FID, KID) and the style row of "
-                       "the discriminator verdict were skipped");
+    ev.notes.push_back(
+        "no --style folder: style distances (SWD, FID, KID) and the style row of "
+        "the discriminator verdict were skipped");
   }
   for (const auto& s : skipped) ev.notes.push_back("skipped: " + s);
 
@@ -201,12 +206,13 @@ Evaluation evaluate(const EvalOptions& o, const Log& log_fn) {
       ev.notes.push_back("Inception weights given without a style folder: no FID/KID");
     } else {
       inception.emplace(FidInception::load(o.inception));
-      style_features = batched_features(ev.style.images, o.batch,
-                                        [&](const at::Tensor& x) { return inception->features(x); });
+      style_features = batched_features(
+          ev.style.images, o.batch, [&](const at::Tensor& x) { return inception->features(x); });
     }
   } else if (!ev.style.images.empty()) {
-    ev.notes.push_back("no --inception weights: FID and KID were skipped (pass pytorch-fid's "
-                       "pt_inception-2015-12-05 state_dict to get them)");
+    ev.notes.push_back(
+        "no --inception weights: FID and KID were skipped (pass pytorch-fid's "
+        "pt_inception-2015-12-05 state_dict to get them)");
   }
   std::shared_ptr<models::PerceptualNet> vgg;
   if (!o.vgg.empty())
@@ -247,10 +253,10 @@ Evaluation evaluate(const EvalOptions& o, const Log& log_fn) {
       log("model " + r.name + ": Inception features");
       auto features = batched_features(r.outputs, o.batch,
                                        [&](const at::Tensor& x) { return inception->features(x); });
-      std::string net = "Inception-v3 pool3, " + std::to_string(inception->feature_dim()) +
-                        "-d (" + inception->label() + ")";
-      r.metrics.push_back({"fid", "Style: FID to style set", frechet_distance(features, style_features),
-                           Better::lower, net,
+      std::string net = "Inception-v3 pool3, " + std::to_string(inception->feature_dim()) + "-d (" +
+                        inception->label() + ")";
+      r.metrics.push_back({"fid", "Style: FID to style set",
+                           frechet_distance(features, style_features), Better::lower, net,
                            std::to_string(features.size(0)) + " vs " +
                                std::to_string(style_features.size(0)) + " pictures"});
       KidOptions kid_options;
@@ -283,7 +289,8 @@ Evaluation evaluate(const EvalOptions& o, const Log& log_fn) {
                            Better::higher, "the training run's discriminator (" + path + ")",
                            "higher: judged more like the style"});
     }
-    if (!ev.style.images.empty()) sets.emplace_back("style", score_pictures(d, ev.style.images, o.batch));
+    if (!ev.style.images.empty())
+      sets.emplace_back("style", score_pictures(d, ev.style.images, o.batch));
     sets.emplace_back("photos", score_pictures(d, ev.photos.images, o.batch));
     ev.verdict = summarize_verdict(path, sets);
   }

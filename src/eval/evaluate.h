@@ -20,19 +20,19 @@ struct EvalOptions {
   // is the classical renderer and "filter:meanshift" an edge-preserving filter (OpenCV's
   // pyrMeanShiftFiltering, spatial 10, colour 20), as baselines.
   std::vector<std::string> models;
-  std::string photos;               // folder of input photos
-  std::string style;                // folder of real style pictures ("" : no style metrics)
-  std::string discriminator;        // training run folder or discriminator.cgm ("" : none)
-  std::string inception;            // pytorch-fid pt_inception state_dict ("" : no FID/KID)
+  std::string photos;         // folder of input photos
+  std::string style;          // folder of real style pictures ("" : no style metrics)
+  std::string discriminator;  // training run folder or discriminator.cgm ("" : none)
+  std::string inception;      // pytorch-fid pt_inception state_dict ("" : no FID/KID)
   // The VGG content distance's network: a VGG state_dict (models/vgg.h), or "" for the one
   // training uses, embedded in the library (VGG19 up to relu3_1); use_vgg false skips it.
   std::string vgg;
   bool use_vgg = true;
-  int side = 256;                   // pictures are centre-cropped and resized to side x side
+  int side = 256;  // pictures are centre-cropped and resized to side x side
   // The look figures (colour shift, flat gain, edge F1) are measured on the whole photos, shrunk
   // so their longer side is at most this (0: at their own size).
   int look_max_side = 1024;
-  int64_t max_images = 64;          // per folder
+  int64_t max_images = 64;  // per folder
   int batch = 8;
   int kid_subsets = 100;
   std::string device = "cpu";
@@ -42,8 +42,8 @@ struct EvalOptions {
 enum class Better { lower, higher, none };
 
 struct Metric {
-  std::string key;      // stable name in metrics.json: "swd", "fid", "ssim", ...
-  std::string label;    // what a person reads
+  std::string key;    // stable name in metrics.json: "swd", "fid", "ssim", ...
+  std::string label;  // what a person reads
   double value = 0;
   Better better = Better::none;
   std::string network;  // the feature network (or method) that produced it
@@ -53,7 +53,7 @@ struct Metric {
 struct ModelResult {
   std::string name, source;
   std::vector<Metric> metrics;
-  std::vector<Image> outputs;  // one per photo
+  std::vector<Image> outputs;       // one per photo
   std::vector<Image> full_outputs;  // one per photo at its own size (the look figures')
   std::vector<double> swd_per_level;
   std::vector<int64_t> swd_resolutions;

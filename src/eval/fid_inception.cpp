@@ -28,10 +28,9 @@ std::vector<std::string> conv_names() {
   add("Mixed_6a", {"branch3x3", "branch3x3dbl_1", "branch3x3dbl_2", "branch3x3dbl_3"});
   for (const char* c : {"Mixed_6b", "Mixed_6c", "Mixed_6d", "Mixed_6e"})
     add(c, {"branch1x1", "branch7x7_1", "branch7x7_2", "branch7x7_3", "branch7x7dbl_1",
-            "branch7x7dbl_2", "branch7x7dbl_3", "branch7x7dbl_4", "branch7x7dbl_5",
-            "branch_pool"});
-  add("Mixed_7a", {"branch3x3_1", "branch3x3_2", "branch7x7x3_1", "branch7x7x3_2",
-                   "branch7x7x3_3", "branch7x7x3_4"});
+            "branch7x7dbl_2", "branch7x7dbl_3", "branch7x7dbl_4", "branch7x7dbl_5", "branch_pool"});
+  add("Mixed_7a", {"branch3x3_1", "branch3x3_2", "branch7x7x3_1", "branch7x7x3_2", "branch7x7x3_3",
+                   "branch7x7x3_4"});
   for (const char* e : {"Mixed_7b", "Mixed_7c"})
     add(e, {"branch1x1", "branch3x3_1", "branch3x3_2a", "branch3x3_2b", "branch3x3dbl_1",
             "branch3x3dbl_2", "branch3x3dbl_3a", "branch3x3dbl_3b", "branch_pool"});
@@ -41,8 +40,8 @@ std::vector<std::string> conv_names() {
 // The convolutions without padding, and their strides; all others are stride 1, "same" padding.
 const std::map<std::string, int64_t>& unpadded_convs() {
   static const std::map<std::string, int64_t> convs = {
-      {"Conv2d_1a_3x3", 2},        {"Conv2d_2a_3x3", 1},           {"Conv2d_4a_3x3", 1},
-      {"Mixed_6a.branch3x3", 2},   {"Mixed_6a.branch3x3dbl_3", 2}, {"Mixed_7a.branch3x3_2", 2},
+      {"Conv2d_1a_3x3", 2},         {"Conv2d_2a_3x3", 1},           {"Conv2d_4a_3x3", 1},
+      {"Mixed_6a.branch3x3", 2},    {"Mixed_6a.branch3x3dbl_3", 2}, {"Mixed_7a.branch3x3_2", 2},
       {"Mixed_7a.branch7x7x3_4", 2}};
   return convs;
 }
@@ -71,8 +70,7 @@ FidInception::FidInception(const io::NamedTensors& state_dict, std::string label
     at::Tensor gamma = take(name + ".bn.weight", 1), beta = take(name + ".bn.bias", 1);
     at::Tensor mean = take(name + ".bn.running_mean", 1), var = take(name + ".bn.running_var", 1);
     const int64_t out = w.size(0);
-    check(gamma.size(0) == out && beta.size(0) == out && mean.size(0) == out &&
-              var.size(0) == out,
+    check(gamma.size(0) == out && beta.size(0) == out && mean.size(0) == out && var.size(0) == out,
           label_, ": ", name, ": batch norm of ", gamma.size(0), " channels after a conv of ", out);
     at::Tensor scale = gamma / (var + kBatchNormEps).sqrt();
     Conv c;
@@ -101,22 +99,24 @@ at::Tensor FidInception::conv(const std::string& name, const at::Tensor& x) cons
   const Conv& c = convs_.at(name);
   check(x.size(1) == c.weight.size(1), label_, ": ", name, " expects ", c.weight.size(1),
         " input channels, the previous layers give ", x.size(1));
-  return torch::relu(F::conv2d(
-      x, c.weight,
-      F::Conv2dFuncOptions().bias(c.bias).stride(c.stride).padding({c.pad_h, c.pad_w})));
+  return torch::relu(
+      F::conv2d(x, c.weight,
+                F::Conv2dFuncOptions().bias(c.bias).stride(c.stride).padding({c.pad_h, c.pad_w})));
 }
 
 at::Tensor FidInception::block_a(const std::string& n, const at::Tensor& x) const {
   auto b1 = conv(n + ".branch1x1", x);
   auto b5 = conv(n + ".branch5x5_2", conv(n + ".branch5x5_1", x));
-  auto b3 = conv(n + ".branch3x3dbl_3", conv(n + ".branch3x3dbl_2", conv(n + ".branch3x3dbl_1", x)));
+  auto b3 =
+      conv(n + ".branch3x3dbl_3", conv(n + ".branch3x3dbl_2", conv(n + ".branch3x3dbl_1", x)));
   auto bp = conv(n + ".branch_pool", avg_pool_same(x));
   return torch::cat({b1, b5, b3, bp}, 1);
 }
 
 at::Tensor FidInception::block_b(const std::string& n, const at::Tensor& x) const {
   auto b3 = conv(n + ".branch3x3", x);
-  auto bd = conv(n + ".branch3x3dbl_3", conv(n + ".branch3x3dbl_2", conv(n + ".branch3x3dbl_1", x)));
+  auto bd =
+      conv(n + ".branch3x3dbl_3", conv(n + ".branch3x3dbl_2", conv(n + ".branch3x3dbl_1", x)));
   auto bp = F::max_pool2d(x, F::MaxPool2dFuncOptions(3).stride(2));
   return torch::cat({b3, bd, bp}, 1);
 }

@@ -31,7 +31,8 @@ Image rgb_within(const Image& image, int max_side) {
   if (max_side > 0 && longer > max_side) {
     const double scale = double(max_side) / double(longer);
     cv::resize(bgr, bgr,
-               cv::Size(std::max(1, int(bgr.cols * scale + 0.5)), std::max(1, int(bgr.rows * scale + 0.5))),
+               cv::Size(std::max(1, int(bgr.cols * scale + 0.5)),
+                        std::max(1, int(bgr.rows * scale + 0.5))),
                0, 0, cv::INTER_AREA);
   }
   return io::bgr_mat_to_image(bgr);

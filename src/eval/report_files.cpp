@@ -58,18 +58,25 @@ nlohmann::json metrics_json(const Evaluation& ev) {
   const auto& o = ev.options;
   nlohmann::json j;
   j["format"] = "comicgan-eval/1";
-  j["settings"] = {{"photos", o.photos},       {"style", o.style},       {"side", o.side},
-                   {"max_images", o.max_images}, {"discriminator", o.discriminator},
-                   {"inception", o.inception}, {"device", o.device},     {"seed", o.seed}};
+  j["settings"] = {{"photos", o.photos},
+                   {"style", o.style},
+                   {"side", o.side},
+                   {"max_images", o.max_images},
+                   {"discriminator", o.discriminator},
+                   {"inception", o.inception},
+                   {"device", o.device},
+                   {"seed", o.seed}};
   j["photos"] = ev.photos.names;
   j["style_pictures"] = ev.style.images.size();
   j["models"] = nlohmann::json::array();
   for (const auto& model : ev.models) {
     nlohmann::json m = {{"name", model.name}, {"source", model.source}};
     for (const auto& metric : model.metrics)
-      m["metrics"][metric.key] = {{"value", metric.value},       {"label", metric.label},
+      m["metrics"][metric.key] = {{"value", metric.value},
+                                  {"label", metric.label},
                                   {"better", better_name(metric.better)},
-                                  {"network", metric.network}, {"detail", metric.detail}};
+                                  {"network", metric.network},
+                                  {"detail", metric.detail}};
     for (size_t i = 0; i < model.swd_per_level.size(); ++i)
       m["swd_per_level"].push_back(
           {{"resolution", model.swd_resolutions[i]}, {"swd_x1e3", model.swd_per_level[i]}});
@@ -98,7 +105,8 @@ Image comparison_grid(const Evaluation& ev, int cell, int max_rows) {
   const int nearest = ev.nearest_style.empty() ? 0 : int(ev.nearest_style.front().size());
   const int cols = 1 + int(ev.models.size()) + nearest;
   const int header = 28, gap = 4;
-  cv::Mat canvas(header + rows * (cell + gap), cols * (cell + gap), CV_8UC3, cv::Scalar(255, 255, 255));
+  cv::Mat canvas(header + rows * (cell + gap), cols * (cell + gap), CV_8UC3,
+                 cv::Scalar(255, 255, 255));
   std::vector<std::string> titles{"photo"};
   for (const auto& m : ev.models) titles.push_back(m.name);
   for (int k = 0; k < nearest; ++k) titles.push_back("style #" + std::to_string(k + 1));
@@ -113,7 +121,8 @@ Image comparison_grid(const Evaluation& ev, int cell, int max_rows) {
   };
   for (int r = 0; r < rows; ++r) {
     place(ev.photos.images[size_t(r)], r, 0);
-    for (size_t m = 0; m < ev.models.size(); ++m) place(ev.models[m].outputs[size_t(r)], r, 1 + int(m));
+    for (size_t m = 0; m < ev.models.size(); ++m)
+      place(ev.models[m].outputs[size_t(r)], r, 1 + int(m));
     for (int k = 0; k < nearest; ++k)
       place(ev.style.images[size_t(ev.nearest_style[size_t(r)][size_t(k)])], r,
             1 + int(ev.models.size()) + k);
@@ -126,16 +135,20 @@ Image verdict_grid(const Evaluation& ev, int cell, int per_row) {
   check(cell >= 16 && per_row >= 2, "verdict_grid: cell must be >= 16 and per_row >= 2");
   const auto& sets = ev.verdict->sets;
   const int title = 22, caption = 18, gap = 4, row_height = title + cell + caption + gap;
-  cv::Mat canvas(int(sets.size()) * row_height, per_row * (cell + gap), CV_8UC3, cv::Scalar(255, 255, 255));
+  cv::Mat canvas(int(sets.size()) * row_height, per_row * (cell + gap), CV_8UC3,
+                 cv::Scalar(255, 255, 255));
   for (size_t s = 0; s < sets.size(); ++s) {
     const auto& scores = sets[s].scores;
     const auto& pictures = verdict_pictures(ev, s);
     std::vector<size_t> order(scores.size());
     for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return scores[a] > scores[b]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return scores[a] > scores[b]; });
     const int top = int(s) * row_height;
-    cv::putText(canvas, ascii_only(sets[s].label + ": highest score to lowest", size_t(per_row * cell / 8)),
-                cv::Point(4, top + title - 7), cv::FONT_HERSHEY_SIMPLEX, 0.45, cv::Scalar(40, 40, 40), 1, cv::LINE_AA);
+    cv::putText(canvas,
+                ascii_only(sets[s].label + ": highest score to lowest", size_t(per_row * cell / 8)),
+                cv::Point(4, top + title - 7), cv::FONT_HERSHEY_SIMPLEX, 0.45,
+                cv::Scalar(40, 40, 40), 1, cv::LINE_AA);
     const size_t shown = std::min(order.size(), size_t(per_row));
     for (size_t c = 0; c < shown; ++c) {
       // Evenly spaced ranks, so the best and the worst picture are always shown.
@@ -161,18 +174,23 @@ std::string summary_text(const Evaluation& ev, const std::string& report_folder)
   out << ", at " << ev.options.side << "x" << ev.options.side << "\n";
   const int label_width = 46, value_width = 14;
   out << std::left << std::setw(label_width) << "";
-  for (const auto& m : ev.models) out << std::right << std::setw(value_width) << ascii_only(m.name, 13);
+  for (const auto& m : ev.models)
+    out << std::right << std::setw(value_width) << ascii_only(m.name, 13);
   out << "\n";
   for (const auto& [key, best] : best_per_row(ev)) {
     const Metric* any = nullptr;
     for (const auto& m : ev.models) any = any ? any : find_metric(m, key);
-    std::string arrow = any->better == Better::lower ? " (lower)" : any->better == Better::higher ? " (higher)" : "";
+    std::string arrow = any->better == Better::lower    ? " (lower)"
+                        : any->better == Better::higher ? " (higher)"
+                                                        : "";
     out << std::left << std::setw(label_width) << ascii_only(any->label + arrow, label_width - 1);
     for (size_t i = 0; i < ev.models.size(); ++i) {
       const Metric* m = find_metric(ev.models[i], key);
       std::ostringstream v;
-      if (m) v << std::setprecision(4) << m->value << (int(i) == best ? " *" : "  ");
-      else v << "-  ";
+      if (m)
+        v << std::setprecision(4) << m->value << (int(i) == best ? " *" : "  ");
+      else
+        v << "-  ";
       out << std::right << std::setw(value_width) << v.str();
     }
     out << "\n";

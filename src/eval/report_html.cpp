@@ -14,12 +14,23 @@ std::string escape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -49,14 +60,14 @@ std::string histogram_svg(const DiscriminatorVerdict& v) {
     for (auto c : s.histogram) top = std::max(top, c);
   const double bin_w = double(width - left) / bins, bar_w = bin_w / (sets + 1);
   std::ostringstream svg;
-  svg << "<svg width='" << width << "' height='"
-      << height + 20 * sets << "' role='img' aria-label='histogram of discriminator scores'>";
+  svg << "<svg width='" << width << "' height='" << height + 20 * sets
+      << "' role='img' aria-label='histogram of discriminator scores'>";
   for (int b = 0; b < bins; ++b)
     for (int s = 0; s < sets; ++s) {
-      double h = double(v.sets[size_t(s)].histogram[size_t(b)]) / double(top) * (height - bottom - 10);
+      double h =
+          double(v.sets[size_t(s)].histogram[size_t(b)]) / double(top) * (height - bottom - 10);
       svg << "<rect x='" << left + b * bin_w + s * bar_w << "' y='" << height - bottom - h
-          << "' width='" << bar_w << "' height='" << h << "' fill='" << kSetColours[s % 6]
-          << "'/>";
+          << "' width='" << bar_w << "' height='" << h << "' fill='" << kSetColours[s % 6] << "'/>";
     }
   for (int b = 0; b <= bins; b += std::max(1, bins / 6))
     svg << "<text x='" << left + b * bin_w << "' y='" << height - bottom + 14
@@ -103,8 +114,8 @@ std::string report_html(const Evaluation& ev, const std::string& grid_jpeg,
     << "<h1>comicgan evaluation</h1><p>" << ev.photos.images.size() << " photos from <code>"
     << escape(ev.options.photos) << "</code>";
   if (!ev.style.images.empty())
-    h << ", " << ev.style.images.size() << " style pictures from <code>"
-      << escape(ev.options.style) << "</code>";
+    h << ", " << ev.style.images.size() << " style pictures from <code>" << escape(ev.options.style)
+      << "</code>";
   h << "; every picture centre-cropped and resized to " << ev.options.side << "&times;"
     << ev.options.side << ".</p>";
 
@@ -116,13 +127,16 @@ std::string report_html(const Evaluation& ev, const std::string& grid_jpeg,
     const Metric* any = nullptr;
     for (const auto& m : ev.models) any = any ? any : find_metric(m, key);
     h << "<tr><td>" << escape(any->label) << "</td><td title='"
-      << (any->better == Better::lower ? "lower is better'>&darr;" : any->better == Better::higher ? "higher is better'>&uarr;" : "'>")
+      << (any->better == Better::lower    ? "lower is better'>&darr;"
+          : any->better == Better::higher ? "higher is better'>&uarr;"
+                                          : "'>")
       << "</td>";
     for (size_t i = 0; i < ev.models.size(); ++i) {
       const Metric* m = find_metric(ev.models[i], key);
       bool is_best = int(i) == best;
-      h << "<td" << (is_best ? " class='best'" : "") << (m ? " title='" + escape(m->detail) + "'" : "")
-        << ">" << (m ? number(m->value) : "&ndash;") << (is_best ? " &#9733;" : "") << "</td>";
+      h << "<td" << (is_best ? " class='best'" : "")
+        << (m ? " title='" + escape(m->detail) + "'" : "") << ">"
+        << (m ? number(m->value) : "&ndash;") << (is_best ? " &#9733;" : "") << "</td>";
     }
     h << "<td class='net'>" << escape(any->network) << "</td></tr>";
   }
@@ -130,9 +144,10 @@ std::string report_html(const Evaluation& ev, const std::string& grid_jpeg,
   if (ev.models.size() > 1) h << "<p>&#9733; best of the models compared in that row.</p>";
 
   h << "<h2>Pictures</h2><p>photo | each model";
-  if (!ev.nearest_style.empty()) h << " | the style pictures nearest to the first model's output (8&times;8 Lab thumbnail)";
-  h << "</p><img class='grid' alt='comparison grid' src='data:image/jpeg;base64," << base64(grid_jpeg)
-    << "'>";
+  if (!ev.nearest_style.empty())
+    h << " | the style pictures nearest to the first model's output (8&times;8 Lab thumbnail)";
+  h << "</p><img class='grid' alt='comparison grid' src='data:image/jpeg;base64,"
+    << base64(grid_jpeg) << "'>";
 
   if (ev.verdict) {
     const auto& v = *ev.verdict;

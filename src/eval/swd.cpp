@@ -50,7 +50,8 @@ at::Tensor extract_patches(const at::Tensor& level, const at::Tensor& index, con
   auto cols = (x.view({-1, 1}) + offsets.view({1, -1}));
   check(rows.min().item<int64_t>() >= 0 && rows.max().item<int64_t>() < level.size(2) &&
             cols.min().item<int64_t>() >= 0 && cols.max().item<int64_t>() < level.size(3),
-        "extract_patches: a patch reaches outside the ", level.size(2), "x", level.size(3), " level");
+        "extract_patches: a patch reaches outside the ", level.size(2), "x", level.size(3),
+        " level");
   // level[index][:, rows][:, :, cols] gathered as (P, C, size, size).
   auto per_image = level.index_select(0, index);  // (P, C, H, W)
   auto picked_rows = per_image.gather(
@@ -79,8 +80,10 @@ double sliced_wasserstein(const at::Tensor& a, const at::Tensor& b, const at::Te
 
 SwdResult sliced_wasserstein_distance(const at::Tensor& a, const at::Tensor& b,
                                       const SwdOptions& o) {
-  check(a.dim() == 4 && b.dim() == 4 && a.size(1) == b.size(1) && a.sizes().slice(2) == b.sizes().slice(2),
-        "SWD: expected two (N,C,H,W) sets of one picture size, found ", a.sizes(), " and ", b.sizes());
+  check(a.dim() == 4 && b.dim() == 4 && a.size(1) == b.size(1) &&
+            a.sizes().slice(2) == b.sizes().slice(2),
+        "SWD: expected two (N,C,H,W) sets of one picture size, found ", a.sizes(), " and ",
+        b.sizes());
   check(a.size(0) > 0 && b.size(0) > 0, "SWD: an image set is empty");
   const int64_t side = a.size(2);
   check(a.size(3) == side, "SWD: expected square pictures, found ", a.size(3), "x", side);
@@ -88,8 +91,8 @@ SwdResult sliced_wasserstein_distance(const at::Tensor& a, const at::Tensor& b,
   for (int64_t s = side; s / 2 >= o.min_resolution && s % 2 == 0; s /= 2) ++levels;
   check(side >> (levels - 1) >= o.min_resolution && o.patch_size % 2 == 1 &&
             o.patch_size < o.min_resolution,
-        "SWD: pictures of side ", side, " are too small for ", o.patch_size, "x",
-        o.patch_size, " patches at ", o.min_resolution, " px");
+        "SWD: pictures of side ", side, " are too small for ", o.patch_size, "x", o.patch_size,
+        " patches at ", o.min_resolution, " px");
 
   const int64_t n_patches = o.patches_per_image * std::max(a.size(0), b.size(0));
   const int64_t half = o.patch_size / 2;

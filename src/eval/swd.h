@@ -16,7 +16,7 @@ namespace comicgan::eval {
 struct SwdOptions {
   int patch_size = 7;
   int patches_per_image = 128;
-  int directions = 128;       // per repeat
+  int directions = 128;  // per repeat
   int repeats = 4;
   int64_t min_resolution = 16;  // the coarsest pyramid level
   uint64_t seed = 1234;

@@ -101,17 +101,22 @@ nlohmann::json video_report_json(const VideoReport& r) {
 std::string video_report_text(const VideoReport& r) {
   char line[160];
   std::ostringstream out;
-  std::snprintf(line, sizeof line, "flicker (warping error, 0..1, lower is steadier): %.4f  (the input itself: %.4f)\n",
-                r.warping_error, r.input_warping_error);
+  std::snprintf(
+      line, sizeof line,
+      "flicker (warping error, 0..1, lower is steadier): %.4f  (the input itself: %.4f)\n",
+      r.warping_error, r.input_warping_error);
   out << line;
   std::snprintf(line, sizeof line, "frames: %lld in, %lld out   fps: %.3f in, %.3f out\n",
-                static_cast<long long>(r.frames_in), static_cast<long long>(r.frames_out), r.fps_in, r.fps_out);
+                static_cast<long long>(r.frames_in), static_cast<long long>(r.frames_out), r.fps_in,
+                r.fps_out);
   out << line;
-  std::snprintf(line, sizeof line, "duration: %.3f s in, %.3f s out   largest timestamp difference: %.4f s\n",
+  std::snprintf(line, sizeof line,
+                "duration: %.3f s in, %.3f s out   largest timestamp difference: %.4f s\n",
                 r.duration_in_s, r.duration_out_s, r.max_timestamp_difference_s);
   out << line;
-  out << "timing: " << (r.timing_equal ? "equal (same frames, timestamps within half a frame)"
-                                        : "DIFFERENT (frame count or timestamps disagree)")
+  out << "timing: "
+      << (r.timing_equal ? "equal (same frames, timestamps within half a frame)"
+                         : "DIFFERENT (frame count or timestamps disagree)")
       << "\n";
   return out.str();
 }

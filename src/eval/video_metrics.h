@@ -20,7 +20,7 @@ struct VideoReport {
   double duration_in_s = 0, duration_out_s = 0;  // last frame's timestamp + one frame
   // Same frame count and every frame's timestamp within half a frame of its source frame's.
   bool timing_equal = false;
-  double max_timestamp_difference_s = 0;  // over the frames both have
+  double max_timestamp_difference_s = 0;        // over the frames both have
   int analysis_width = 0, analysis_height = 0;  // frames are compared at this size
 };
 

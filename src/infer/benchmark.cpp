@@ -45,11 +45,13 @@ double peak_rss_mib() {
 double process_cpu_seconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
-  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
 }
 
 struct Timing {
-  double wall = std::numeric_limits<double>::infinity(), cpu = std::numeric_limits<double>::infinity();
+  double wall = std::numeric_limits<double>::infinity(),
+         cpu = std::numeric_limits<double>::infinity();
   int runs = 0;
 };
 
@@ -73,14 +75,15 @@ Timing best_time(const BenchOptions& o, F&& run) {
 }
 
 at::ScalarType dtype_of(const std::string& precision) {
-  check_option(precision == "fp32" || precision == "bf16", "precision", "must be fp32 or bf16, found ", precision);
+  check_option(precision == "fp32" || precision == "bf16", "precision",
+               "must be fp32 or bf16, found ", precision);
   return precision == "bf16" ? at::kBFloat16 : at::kFloat;
 }
 
-
 const BenchRow* reference_row(const BenchReport& r, const BenchRow& row) {
   for (const auto& other : r.rows)
-    if (other.engine == "reference" && other.width == row.width && other.height == row.height) return &other;
+    if (other.engine == "reference" && other.width == row.width && other.height == row.height)
+      return &other;
   return nullptr;
 }
 
@@ -88,28 +91,30 @@ double peak_for(const BenchReport& r, const BenchRow& row) {
   return row.precision == "bf16" ? r.conv_peak_gflops_bf16 : r.conv_peak_gflops_fp32;
 }
 
-
 std::string row_text(const BenchReport& report, const BenchRow& row) {
   std::ostringstream o;
   double gflops = row.gflop / row.seconds;
   const BenchRow* ref = reference_row(report, row);
   std::ostringstream size;
   size << row.width << "x" << row.height;
-  o << std::fixed << std::left << std::setw(10) << size.str() << std::setw(10) << row.engine << std::setw(5)
-    << row.precision << std::right << std::setprecision(3) << std::setw(9) << row.seconds << std::setprecision(2)
-    << std::setw(8) << row.cpu_seconds << std::setw(8) << 1.0 / row.seconds << std::setprecision(0) << std::setw(9) << gflops << std::setw(7)
+  o << std::fixed << std::left << std::setw(10) << size.str() << std::setw(10) << row.engine
+    << std::setw(5) << row.precision << std::right << std::setprecision(3) << std::setw(9)
+    << row.seconds << std::setprecision(2) << std::setw(8) << row.cpu_seconds << std::setw(8)
+    << 1.0 / row.seconds << std::setprecision(0) << std::setw(9) << gflops << std::setw(7)
     << 100.0 * gflops / peak_for(report, row) << std::setprecision(2) << std::setw(8)
-    << (ref ? ref->seconds / row.seconds : 0.0) << std::setprecision(0) << std::setw(9) << row.peak_rss_mib;
+    << (ref ? ref->seconds / row.seconds : 0.0) << std::setprecision(0) << std::setw(9)
+    << row.peak_rss_mib;
   if (row.engine == "fast") {
     double t = std::max(row.layers.total(), 1e-12);
     o << "  " << std::setw(3) << 100 * row.layers.conv / t << "/" << std::setw(2)
-      << 100 * row.layers.norm_act_pad / t << "/" << std::setw(2) << 100 * row.layers.upsample / t << "/"
-      << std::setw(2) << 100 * row.layers.input_output / t;
+      << 100 * row.layers.norm_act_pad / t << "/" << std::setw(2) << 100 * row.layers.upsample / t
+      << "/" << std::setw(2) << 100 * row.layers.input_output / t;
   }
   if (row.precision == "bf16") o << std::setprecision(1) << "   " << row.psnr_vs_fp32 << " dB";
   for (const auto& c : row.layers.convolutions)
-    o << "\n    " << std::left << std::setw(36) << c.what << std::right << std::setprecision(4) << std::setw(8)
-      << c.seconds << " s" << std::setprecision(0) << std::setw(6) << c.gflop / c.seconds << " GFLOP/s";
+    o << "\n    " << std::left << std::setw(36) << c.what << std::right << std::setprecision(4)
+      << std::setw(8) << c.seconds << " s" << std::setprecision(0) << std::setw(6)
+      << c.gflop / c.seconds << " GFLOP/s";
   return o.str();
 }
 
@@ -131,20 +136,24 @@ double measure_conv_peak(at::ScalarType dtype) {
 Image synthetic_photo(int width, int height, uint32_t seed) {
   Image img(width, height, 3);
   uint32_t state = seed * 2654435761u + 1;
-  auto noise = [&] { return float((state = state * 1664525u + 1013904223u) >> 24) / 255.0f - 0.5f; };
+  auto noise = [&] {
+    return float((state = state * 1664525u + 1013904223u) >> 24) / 255.0f - 0.5f;
+  };
   for (int y = 0; y < height; ++y)
     for (int x = 0; x < width; ++x) {
-      float u = float(x) / float(std::max(1, width - 1)), v = float(y) / float(std::max(1, height - 1));
+      float u = float(x) / float(std::max(1, width - 1)),
+            v = float(y) / float(std::max(1, height - 1));
       float sky = 1.0f - v;
       float dx = u - 0.62f, dy = v - 0.58f;
-      float blob = std::exp(-(dx * dx + dy * dy) * 18.0f);            // a soft subject
+      float blob = std::exp(-(dx * dx + dy * dy) * 18.0f);                   // a soft subject
       float building = (u > 0.12f && u < 0.34f && v > 0.35f) ? 1.0f : 0.0f;  // a hard edge
       float texture = 0.5f + 0.5f * std::sin(u * 40.0f) * std::sin(v * 33.0f);
       float rgb[3] = {90 + 120 * sky + 60 * blob - 50 * building + 12 * texture,
                       110 + 90 * sky + 40 * blob - 40 * building + 10 * texture,
                       150 + 90 * sky - 60 * blob - 20 * building + 8 * texture};
       for (int c = 0; c < 3; ++c)
-        img.pixels[(size_t(y) * width + x) * 3 + c] = uint8_t(std::clamp(rgb[c] + 6.0f * noise(), 0.0f, 255.0f));
+        img.pixels[(size_t(y) * width + x) * 3 + c] =
+            uint8_t(std::clamp(rgb[c] + 6.0f * noise(), 0.0f, 255.0f));
     }
   return img;
 }
@@ -161,13 +170,15 @@ double psnr(const Image& a, const Image& b) {
   return 10.0 * std::log10(255.0 * 255.0 / (se / double(a.pixels.size())));
 }
 
-BenchReport run_bench(const std::shared_ptr<models::Generator>& generator, const BenchOptions& options,
+BenchReport run_bench(const std::shared_ptr<models::Generator>& generator,
+                      const BenchOptions& options,
                       const std::function<void(const std::string&)>& progress) {
   BenchReport report;
   report.threads = at::get_num_threads();
   report.winograd = options.fast.winograd;
   report.conv_peak_gflops_fp32 = measure_conv_peak(at::kFloat);
-  bool want_bf16 = std::find(options.precisions.begin(), options.precisions.end(), "bf16") != options.precisions.end();
+  bool want_bf16 = std::find(options.precisions.begin(), options.precisions.end(), "bf16") !=
+                   options.precisions.end();
   if (want_bf16) report.conv_peak_gflops_bf16 = measure_conv_peak(at::kBFloat16);
   generator->eval();
   for (auto [w, h] : options.sizes) {
@@ -222,7 +233,6 @@ BenchReport run_bench(const std::shared_ptr<models::Generator>& generator, const
   return report;
 }
 
-
 nlohmann::json BenchReport::to_json() const {
   nlohmann::json j = {
       {"threads", threads},
@@ -231,13 +241,21 @@ nlohmann::json BenchReport::to_json() const {
       {"conv_peak_gflops", {{"fp32", conv_peak_gflops_fp32}, {"bf16", conv_peak_gflops_bf16}}},
       {"rows", nlohmann::json::array()}};
   for (const auto& row : rows) {
-    nlohmann::json r = {{"engine", row.engine}, {"precision", row.precision}, {"width", row.width},
-                        {"height", row.height}, {"runs", row.runs}, {"seconds", row.seconds}, {"cpu_seconds", row.cpu_seconds},
-                        {"images_per_s", 1.0 / row.seconds}, {"gflop", row.gflop},
-                        {"gflops", row.gflop / row.seconds},
-                        {"percent_of_conv_peak", 100.0 * row.gflop / row.seconds / peak_for(*this, row)},
-                        {"peak_rss_mib", row.peak_rss_mib}};
-    if (const BenchRow* ref = reference_row(*this, row)) r["speedup_vs_reference"] = ref->seconds / row.seconds;
+    nlohmann::json r = {
+        {"engine", row.engine},
+        {"precision", row.precision},
+        {"width", row.width},
+        {"height", row.height},
+        {"runs", row.runs},
+        {"seconds", row.seconds},
+        {"cpu_seconds", row.cpu_seconds},
+        {"images_per_s", 1.0 / row.seconds},
+        {"gflop", row.gflop},
+        {"gflops", row.gflop / row.seconds},
+        {"percent_of_conv_peak", 100.0 * row.gflop / row.seconds / peak_for(*this, row)},
+        {"peak_rss_mib", row.peak_rss_mib}};
+    if (const BenchRow* ref = reference_row(*this, row))
+      r["speedup_vs_reference"] = ref->seconds / row.seconds;
     if (row.engine == "fast")
       r["seconds_per_layer_type"] = {{"conv", row.layers.conv},
                                      {"norm_act_pad", row.layers.norm_act_pad},
@@ -251,16 +269,17 @@ nlohmann::json BenchReport::to_json() const {
 
 std::string BenchReport::to_text() const {
   std::ostringstream o;
-  o << std::fixed << std::setprecision(1) << "threads " << threads << ", conv peak " << conv_peak_gflops_fp32
-    << " GFLOP/s fp32";
+  o << std::fixed << std::setprecision(1) << "threads " << threads << ", conv peak "
+    << conv_peak_gflops_fp32 << " GFLOP/s fp32";
   if (conv_peak_gflops_bf16 > 0) o << ", " << conv_peak_gflops_bf16 << " GFLOP/s bf16";
   if (!conv_backend.empty())
     o << ", fast rows: " << conv_backend
       << (conv_backend == "dnnl" ? (winograd ? " (Winograd allowed)" : " (no Winograd)") : "");
   o << "\n"
-    << std::left << std::setw(10) << "size" << std::setw(10) << "engine" << std::setw(5) << "prec" << std::right
-    << std::setw(9) << "s/img" << std::setw(8) << "cpu s" << std::setw(8) << "img/s" << std::setw(9) << "GFLOP/s" << std::setw(7)
-    << "%peak" << std::setw(8) << "x ref" << std::setw(9) << "RSS MiB"
+    << std::left << std::setw(10) << "size" << std::setw(10) << "engine" << std::setw(5) << "prec"
+    << std::right << std::setw(9) << "s/img" << std::setw(8) << "cpu s" << std::setw(8) << "img/s"
+    << std::setw(9) << "GFLOP/s" << std::setw(7) << "%peak" << std::setw(8) << "x ref"
+    << std::setw(9) << "RSS MiB"
     << "  conv/norm/up/io %   PSNR\n";
   for (const auto& row : rows) o << row_text(*this, row) << "\n";
   return o.str();

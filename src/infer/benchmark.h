@@ -19,11 +19,12 @@
 namespace comicgan::infer {
 
 struct BenchOptions {
-  std::vector<std::pair<int64_t, int64_t>> sizes = {{256, 256}, {512, 512}, {1280, 720}, {1920, 1080}};
+  std::vector<std::pair<int64_t, int64_t>> sizes = {
+      {256, 256}, {512, 512}, {1280, 720}, {1920, 1080}};
   std::vector<std::string> precisions = {"fp32"};
-  bool reference = true;      // also time the plain module (fp32, NCHW)
-  int min_runs = 2;           // timed runs after one warm-up, at least
-  double min_seconds = 2.0;   // ... and until this much time was spent per row
+  bool reference = true;         // also time the plain module (fp32, NCHW)
+  int min_runs = 2;              // timed runs after one warm-up, at least
+  double min_seconds = 2.0;      // ... and until this much time was spent per row
   bool per_convolution = false;  // also report every convolution's time (fast rows)
   FastPathOptions fast;          // how the fast rows compute their convolutions
 };
@@ -33,11 +34,11 @@ struct BenchRow {
   std::string precision;  // fp32 or bf16
   int64_t width = 0, height = 0;
   int runs = 0;
-  double seconds = 0;     // best run, wall clock
-  double cpu_seconds = 0; // best run, CPU time of all threads
+  double seconds = 0;      // best run, wall clock
+  double cpu_seconds = 0;  // best run, CPU time of all threads
   double gflop = 0;
   double peak_rss_mib = 0;
-  LayerTimes layers;      // per image, fast engine only
+  LayerTimes layers;        // per image, fast engine only
   double psnr_vs_fp32 = 0;  // bf16 rows: 8-bit output vs the fp32 fast path, on a synthetic photo
 };
 
@@ -52,7 +53,8 @@ struct BenchReport {
   std::string to_text() const;
 };
 
-BenchReport run_bench(const std::shared_ptr<models::Generator>& generator, const BenchOptions& options,
+BenchReport run_bench(const std::shared_ptr<models::Generator>& generator,
+                      const BenchOptions& options,
                       const std::function<void(const std::string&)>& progress = {});
 
 // GFLOP/s of one oneDNN 3x3 convolution (128 -> 128 channels, channels_last) at its best: the

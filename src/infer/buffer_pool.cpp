@@ -51,11 +51,10 @@ void* BufferPool::scratch(size_t bytes) {
 }
 
 void BufferPool::end_call() {
-  blocks_.erase(std::remove_if(blocks_.begin(), blocks_.end(),
-                               [](const Block& b) {
-                                 return !b.used && b.memory.storage().use_count() == 1;
-                               }),
-                blocks_.end());
+  blocks_.erase(
+      std::remove_if(blocks_.begin(), blocks_.end(),
+                     [](const Block& b) { return !b.used && b.memory.storage().use_count() == 1; }),
+      blocks_.end());
   for (auto& b : blocks_) b.used = false;
   if (!scratch_used_) scratch_ = at::Tensor();
   scratch_used_ = false;

@@ -26,7 +26,7 @@ class BufferPool {
 
  private:
   struct Block {
-    at::Tensor memory;  // bytes
+    at::Tensor memory;   // bytes
     int64_t offset = 0;  // where views start: a 64-byte step into the first 4 KiB
     bool used = false;
   };

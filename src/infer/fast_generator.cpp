@@ -44,7 +44,8 @@ struct Activation {
     NhwcView v;
     const int64_t padded_width = width + pad.left + pad.right;
     size_t esize = buffer.element_size();
-    v.data = static_cast<char*>(buffer.data_ptr()) + (pad.top * padded_width + pad.left) * channels * esize;
+    v.data = static_cast<char*>(buffer.data_ptr()) +
+             (pad.top * padded_width + pad.left) * channels * esize;
     v.height = height;
     v.width = width;
     v.channels = channels;
@@ -57,7 +58,8 @@ struct Activation {
 Activation make_activation(BufferPool& pool, int64_t channels, int64_t height, int64_t width,
                            const PadSpec& pad, at::ScalarType dtype, int level) {
   Activation a;
-  a.buffer = pool.nhwc(channels, height + pad.top + pad.bottom, width + pad.left + pad.right, dtype);
+  a.buffer =
+      pool.nhwc(channels, height + pad.top + pad.bottom, width + pad.left + pad.right, dtype);
   a.pad = pad;
   a.height = height;
   a.width = width;
@@ -117,7 +119,8 @@ struct FastGenerator::Plan {
       s.packed = std::make_shared<PackedConv>(conv.weight, conv.bias, s.stride, s.groups, dtype,
                                               options.winograd);
     } else {
-      s.weight = conv.weight.detach().to(at::kCPU, dtype).contiguous(at::MemoryFormat::ChannelsLast);
+      s.weight =
+          conv.weight.detach().to(at::kCPU, dtype).contiguous(at::MemoryFormat::ChannelsLast);
       if (conv.bias.defined()) s.bias = conv.bias.detach().to(at::kCPU, dtype).contiguous();
     }
     steps.push_back(std::move(s));
@@ -139,7 +142,8 @@ struct FastGenerator::Plan {
     add_conv(*children[1]->as<torch::nn::Conv2dImpl>(), dtype);
     steps.back().in_pad = {pad[0], pad[1], pad[2], pad[3]};
     add_norm(*children[2]->as<models::OneGroupNormImpl>());
-    steps.back().negative_slope = float(children[3]->as<torch::nn::LeakyReLUImpl>()->options.negative_slope());
+    steps.back().negative_slope =
+        float(children[3]->as<torch::nn::LeakyReLUImpl>()->options.negative_slope());
   }
   void add_block(const torch::nn::Sequential& block, at::ScalarType dtype) {
     for (const auto& child : block->children()) {
@@ -148,10 +152,14 @@ struct FastGenerator::Plan {
       } else if (auto* r = child->as<models::InvertedResBlockImpl>()) {
         size_t first = steps.size();
         for (const auto& layer : r->layers->children()) {
-          if (auto* cn = layer->as<models::ConvNormLReLUImpl>()) add_conv_norm_lrelu(*cn, dtype);
-          else if (auto* conv = layer->as<torch::nn::Conv2dImpl>()) add_conv(*conv, dtype);
-          else if (auto* gn = layer->as<models::OneGroupNormImpl>()) add_norm(*gn);
-          else fail("fast path: unexpected layer in an inverted residual block");
+          if (auto* cn = layer->as<models::ConvNormLReLUImpl>())
+            add_conv_norm_lrelu(*cn, dtype);
+          else if (auto* conv = layer->as<torch::nn::Conv2dImpl>())
+            add_conv(*conv, dtype);
+          else if (auto* gn = layer->as<models::OneGroupNormImpl>())
+            add_norm(*gn);
+          else
+            fail("fast path: unexpected layer in an inverted residual block");
         }
         steps[first].push_skip = r->use_res_connect;
         steps.back().add_skip = r->use_res_connect;
@@ -167,7 +175,8 @@ struct FastGenerator::Plan {
   }
   // The padding the step after `i` reads around its input.
   PadSpec pad_after(size_t i) const {
-    return i + 1 < steps.size() && steps[i + 1].kind == Step::kConv ? steps[i + 1].in_pad : PadSpec{};
+    return i + 1 < steps.size() && steps[i + 1].kind == Step::kConv ? steps[i + 1].in_pad
+                                                                    : PadSpec{};
   }
 };
 
@@ -221,7 +230,8 @@ int64_t FastGenerator::receptive_radius() const {
       --level;
       continue;
     }
-    int64_t reach = std::max({s.in_pad.left, s.in_pad.right, s.in_pad.top, s.in_pad.bottom, (s.kernel - 1) / 2});
+    int64_t reach = std::max(
+        {s.in_pad.left, s.in_pad.right, s.in_pad.top, s.in_pad.bottom, (s.kernel - 1) / 2});
     radius += reach << level;
     if (s.stride == 2) ++level;
   }
@@ -252,8 +262,8 @@ double FastGenerator::flops(int64_t height, int64_t width) const {
   return total;
 }
 
-at::Tensor FastGenerator::forward(const at::Tensor& photo, LayerTimes* times, const TileContext* tile,
-                                  std::vector<Moments>* stats_out) {
+at::Tensor FastGenerator::forward(const at::Tensor& photo, LayerTimes* times,
+                                  const TileContext* tile, std::vector<Moments>* stats_out) {
   check(photo.dim() == 4 && photo.size(0) == 1 && photo.size(1) == 3,
         "fast path: expected (1,3,H,W), found ", photo.sizes());
   check(photo.size(2) >= 4 && photo.size(3) >= 4, "fast path: input must be at least 4x4, found ",
@@ -269,12 +279,14 @@ at::Tensor FastGenerator::forward(const at::Tensor& photo, LayerTimes* times, co
   const auto& steps = plan_->steps;
   TileContext whole{photo.size(2), photo.size(3), 0, 0, nullptr};
   const TileContext& ctx = tile ? *tile : whole;
-  check(ctx.origin_y % 4 == 0 && ctx.origin_x % 4 == 0, "fast path: tile origins must be multiples of 4");
+  check(ctx.origin_y % 4 == 0 && ctx.origin_x % 4 == 0,
+        "fast path: tile origins must be multiples of 4");
   check(!ctx.stats || int64_t(ctx.stats->size()) == plan_->norms, "fast path: expected ",
         plan_->norms, " normalization statistics, found ", ctx.stats ? ctx.stats->size() : 0);
 
   auto t = Clock::now();
-  Activation cur = make_activation(pool, 3, photo.size(2), photo.size(3), steps[0].in_pad, dtype_, 0);
+  Activation cur =
+      make_activation(pool, 3, photo.size(2), photo.size(3), steps[0].in_pad, dtype_, 0);
   pack_input(photo.to(at::kFloat), cur.view(), cur.pad);
   if (times) times->input_output += seconds_since(t);
 
@@ -295,7 +307,8 @@ at::Tensor FastGenerator::forward(const at::Tensor& photo, LayerTimes* times, co
       const auto& dst = level_sizes[size_t(cur.level - 1)];
       int64_t out_h = plan_->align_corners ? dst[0] : cur.height * 2;
       int64_t out_w = plan_->align_corners ? dst[1] : cur.width * 2;
-      Activation next = make_activation(pool, cur.channels, out_h, out_w, out_pad, dtype_, cur.level - 1);
+      Activation next =
+          make_activation(pool, cur.channels, out_h, out_w, out_pad, dtype_, cur.level - 1);
       auto axis = [&](int64_t src_full, int64_t dst_full, int64_t origin) {
         ResampleAxis a;
         if (plan_->align_corners) {
@@ -320,34 +333,38 @@ at::Tensor FastGenerator::forward(const at::Tensor& photo, LayerTimes* times, co
       const int64_t in_h = cur.buffer.size(2), in_w = cur.buffer.size(3);
       auto shape = s.packed->prepare(in_h, in_w, s.tanh);
       // The output layer: fp32, tanh applied (copied to the caller's NCHW result below).
-      y = pool.nhwc(s.out_channels, shape.out_height, shape.out_width, s.tanh ? at::kFloat : dtype_);
+      y = pool.nhwc(s.out_channels, shape.out_height, shape.out_width,
+                    s.tanh ? at::kFloat : dtype_);
       s.packed->run(cur.buffer.data_ptr(), in_h, in_w, s.tanh, y.data_ptr(),
                     pool.scratch(shape.scratch_bytes));
     } else {
       const std::array<int64_t, 2> stride = {s.stride, s.stride}, zero = {0, 0}, one = {1, 1};
       y = at::conv2d(cur.buffer, s.weight, s.bias, stride, zero, one, s.groups);
-      if (!y.is_contiguous(at::MemoryFormat::ChannelsLast)) y = y.contiguous(at::MemoryFormat::ChannelsLast);
+      if (!y.is_contiguous(at::MemoryFormat::ChannelsLast))
+        y = y.contiguous(at::MemoryFormat::ChannelsLast);
     }
     if (times) {
       double spent = seconds_since(t);
       times->conv += spent;
-      times->convolutions.push_back({std::to_string(s.kernel) + "x" + std::to_string(s.kernel) + " " +
-                                           std::to_string(s.in_channels) + "->" + std::to_string(s.out_channels) +
-                                           " /" + std::to_string(s.stride) + " g" + std::to_string(s.groups) +
-                                           " at " + std::to_string(y.size(3)) + "x" + std::to_string(y.size(2)),
-                                       spent, conv_flops(s, y.size(2), y.size(3)) / 1e9});
+      times->convolutions.push_back(
+          {std::to_string(s.kernel) + "x" + std::to_string(s.kernel) + " " +
+               std::to_string(s.in_channels) + "->" + std::to_string(s.out_channels) + " /" +
+               std::to_string(s.stride) + " g" + std::to_string(s.groups) + " at " +
+               std::to_string(y.size(3)) + "x" + std::to_string(y.size(2)),
+           spent, conv_flops(s, y.size(2), y.size(3)) / 1e9});
     }
     int level = cur.level + (s.stride == 2 ? 1 : 0);
     if (s.stride == 2 && size_t(level) == level_sizes.size()) {
       const auto& up = level_sizes.back();
       // The whole picture's size at this level, by the same arithmetic as the tile's.
-      level_sizes.push_back({y.size(2), y.size(3), conv_out(up[2], s, true), conv_out(up[3], s, false)});
+      level_sizes.push_back(
+          {y.size(2), y.size(3), conv_out(up[2], s, true), conv_out(up[3], s, false)});
     }
     if (s.tanh) {
       t = Clock::now();
       // With oneDNN, y is a pool block the next call reuses: the result is always a copy.
-      result = s.packed ? y.clone(at::MemoryFormat::Contiguous)
-                        : y.tanh_().to(at::kFloat).contiguous();
+      result =
+          s.packed ? y.clone(at::MemoryFormat::Contiguous) : y.tanh_().to(at::kFloat).contiguous();
       if (times) times->input_output += seconds_since(t);
       break;
     }
@@ -360,7 +377,8 @@ at::Tensor FastGenerator::forward(const at::Tensor& photo, LayerTimes* times, co
     scale.resize(size_t(s.out_channels));
     shift.resize(size_t(s.out_channels));
     norm_coefficients(m, s.gamma.data(), s.beta.data(), s.out_channels, scale.data(), shift.data());
-    Activation next = make_activation(pool, s.out_channels, y.size(2), y.size(3), out_pad, dtype_, level);
+    Activation next =
+        make_activation(pool, s.out_channels, y.size(2), y.size(3), out_pad, dtype_, level);
     NhwcView skip_view;
     if (s.add_skip) skip_view = skip.view();
     norm_act(yv, {scale.data(), shift.data(), s.negative_slope}, s.add_skip ? &skip_view : nullptr,

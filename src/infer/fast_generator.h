@@ -30,8 +30,8 @@ struct LayerTimes {
 // Where a tile lies in the whole picture, and the whole picture's GroupNorm statistics, so
 // tiles computed one at a time join without seams (see tiled_forward.h).
 struct TileContext {
-  int64_t full_height = 0, full_width = 0;  // the whole (padded) picture
-  int64_t origin_y = 0, origin_x = 0;       // multiples of 4
+  int64_t full_height = 0, full_width = 0;      // the whole (padded) picture
+  int64_t origin_y = 0, origin_x = 0;           // multiples of 4
   const std::vector<Moments>* stats = nullptr;  // one per normalization, in plan order
 };
 

@@ -46,9 +46,11 @@ void fill_pad_columns(const NhwcView& v, const PadSpec& pad, int64_t y) {
 
 void fill_pad_rows(const NhwcView& v, const PadSpec& pad) {
   const size_t row = size_t(v.width + pad.left + pad.right) * v.channels * element_size(v.dtype);
-  for (int64_t i = 1; i <= pad.top; ++i) std::memcpy(at_pixel(v, -i, -pad.left), at_pixel(v, i, -pad.left), row);
+  for (int64_t i = 1; i <= pad.top; ++i)
+    std::memcpy(at_pixel(v, -i, -pad.left), at_pixel(v, i, -pad.left), row);
   for (int64_t i = 1; i <= pad.bottom; ++i)
-    std::memcpy(at_pixel(v, v.height - 1 + i, -pad.left), at_pixel(v, v.height - 1 - i, -pad.left), row);
+    std::memcpy(at_pixel(v, v.height - 1 + i, -pad.left), at_pixel(v, v.height - 1 - i, -pad.left),
+                row);
 }
 
 void check_pad(const NhwcView& v, const PadSpec& pad) {
@@ -116,7 +118,8 @@ void norm_act_avx512(const NhwcView& x, const NormAct& op, const NhwcView* resid
     const __m512 slope = _mm512_set1_ps(op.negative_slope);
     for (int64_t y = y0; y < y1; ++y) {
       const T* src = static_cast<const T*>(x.data) + y * x.row_stride;
-      const T* res = residual ? static_cast<const T*>(residual->data) + y * residual->row_stride : nullptr;
+      const T* res =
+          residual ? static_cast<const T*>(residual->data) + y * residual->row_stride : nullptr;
       T* dst = static_cast<T*>(out.data) + y * out.row_stride;
       for (int64_t p = 0; p < x.width; ++p, src += C, dst += C, res = res ? res + C : nullptr) {
         for (int64_t c = 0; c < C; c += 16) {
@@ -167,7 +170,9 @@ void upsample_avx512(const NhwcView& in, const NhwcView& out, const ResampleAxis
 COMICGAN_AVX512_END
 #endif  // COMICGAN_AVX512
 
-bool use_fast(at::ScalarType dtype) { return !g_force_reference.load() && fast_kernels_available(dtype); }
+bool use_fast(at::ScalarType dtype) {
+  return !g_force_reference.load() && fast_kernels_available(dtype);
+}
 
 }  // namespace
 
@@ -195,7 +200,8 @@ Moments moments(const NhwcView& x, double eps) {
   check_view(x, "moments");
 #ifdef COMICGAN_AVX512
   if (use_fast(x.dtype))
-    return x.dtype == at::kBFloat16 ? moments_avx512<uint16_t>(x, eps) : moments_avx512<float>(x, eps);
+    return x.dtype == at::kBFloat16 ? moments_avx512<uint16_t>(x, eps)
+                                    : moments_avx512<float>(x, eps);
 #endif
   return reference::moments(x, eps);
 }
@@ -205,10 +211,9 @@ void norm_act(const NhwcView& x, const NormAct& op, const NhwcView* residual, co
   check_view(x, "norm_act");
   check_view(out, "norm_act");
   check(out.height == x.height && out.width == x.width && out.channels == x.channels &&
-            out.dtype == x.dtype && (!residual || (residual->height == x.height &&
-                                                   residual->width == x.width &&
-                                                   residual->channels == x.channels &&
-                                                   residual->dtype == x.dtype)),
+            out.dtype == x.dtype &&
+            (!residual || (residual->height == x.height && residual->width == x.width &&
+                           residual->channels == x.channels && residual->dtype == x.dtype)),
         "norm_act: shapes or types of input, residual and output differ");
   check_pad(out, pad);
 #ifdef COMICGAN_AVX512
@@ -227,7 +232,8 @@ void upsample_bilinear(const NhwcView& in, const NhwcView& out, const ResampleAx
                        const ResampleAxis& x, const PadSpec& pad) {
   check_view(in, "upsample_bilinear");
   check_view(out, "upsample_bilinear");
-  check(in.channels == out.channels && in.dtype == out.dtype, "upsample_bilinear: channels or types differ");
+  check(in.channels == out.channels && in.dtype == out.dtype,
+        "upsample_bilinear: channels or types differ");
   check_pad(out, pad);
 #ifdef COMICGAN_AVX512
   if (use_fast(in.dtype)) {

@@ -30,8 +30,8 @@ void put(const NhwcView& v, int64_t y, int64_t x, int64_t c, float value) {
 ResampleTap resample_tap(const ResampleAxis& axis, int64_t i, int64_t src_size) {
   // torch: area_pixel_compute_source_index in float, then index/lambda guarded to the input.
   int64_t g = i + axis.dst_origin;
-  float real = axis.half_pixel == 0.0f ? axis.scale * float(g)
-                                       : float(axis.scale * (double(g) + 0.5) - 0.5);
+  float real =
+      axis.half_pixel == 0.0f ? axis.scale * float(g) : float(axis.scale * (double(g) + 0.5) - 0.5);
   real = std::max(real, 0.0f);
   int64_t i0g = int64_t(real);
   int64_t local = std::min(i0g - axis.src_origin, src_size - 1);
@@ -110,8 +110,10 @@ void upsample_bilinear(const NhwcView& in, const NhwcView& out, const ResampleAx
     for (int64_t i = 0; i < out.width; ++i) {
       ResampleTap tx = resample_tap(ax, i, in.width);
       for (int64_t c = 0; c < out.channels; ++c) {
-        float top = (1 - tx.lambda) * get(in, ty.i0, tx.i0, c) + tx.lambda * get(in, ty.i0, tx.i1, c);
-        float bot = (1 - tx.lambda) * get(in, ty.i1, tx.i0, c) + tx.lambda * get(in, ty.i1, tx.i1, c);
+        float top =
+            (1 - tx.lambda) * get(in, ty.i0, tx.i0, c) + tx.lambda * get(in, ty.i0, tx.i1, c);
+        float bot =
+            (1 - tx.lambda) * get(in, ty.i1, tx.i0, c) + tx.lambda * get(in, ty.i1, tx.i1, c);
         put(out, y, i, c, (1 - ty.lambda) * top + ty.lambda * bot);
       }
     }
@@ -122,8 +124,9 @@ void upsample_bilinear(const NhwcView& in, const NhwcView& out, const ResampleAx
 }  // namespace reference
 
 void pack_input(const at::Tensor& nchw, const NhwcView& out, const PadSpec& pad) {
-  check(nchw.dim() == 4 && nchw.size(0) == 1 && nchw.size(1) == 3 && nchw.scalar_type() == at::kFloat,
-        "pack_input: expected (1,3,H,W) float, found ", nchw.sizes());
+  check(
+      nchw.dim() == 4 && nchw.size(0) == 1 && nchw.size(1) == 3 && nchw.scalar_type() == at::kFloat,
+      "pack_input: expected (1,3,H,W) float, found ", nchw.sizes());
   at::Tensor src = nchw.contiguous();
   const float* p = src.data_ptr<float>();
   const int64_t plane = out.height * out.width;

@@ -93,9 +93,9 @@ struct PackedConv::Impl {
     dnnl::memory::desc weights_any(weight_dims(), type, tag::any);
     dnnl::memory::desc bias_md =
         bias.defined() ? dnnl::memory::desc({out_channels}, dt::f32, tag::a) : dnnl::memory::desc();
-    dnnl::convolution_forward::desc desc(
-        dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src_md,
-        weights_any, bias_md, dst_md, {stride, stride}, {0, 0}, {0, 0});
+    dnnl::convolution_forward::desc desc(dnnl::prop_kind::forward_inference,
+                                         dnnl::algorithm::convolution_direct, src_md, weights_any,
+                                         bias_md, dst_md, {stride, stride}, {0, 0}, {0, 0});
     dnnl::primitive_attr attr;
     attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
     if (final_output) {

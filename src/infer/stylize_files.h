@@ -15,7 +15,7 @@ struct StylizeFilesJob {
   std::vector<std::string> inputs;  // files and/or folders
   std::string output;               // a file (single image input) or a folder
   float strength = 1.0f;
-  std::string format;               // output extension without dot; "" keeps each input's
+  std::string format;  // output extension without dot; "" keeps each input's
   io::ImageLimits limits;
   io::WriteOptions write;
 };

@@ -144,15 +144,18 @@ std::vector<std::pair<std::string, std::string>> plan_outputs(const StylizeFiles
     std::error_code ec;
     if (fs::is_directory(input, ec)) {
       std::vector<fs::path> found;
-      for (auto it = fs::recursive_directory_iterator(input, fs::directory_options::skip_permission_denied, ec);
+      for (auto it = fs::recursive_directory_iterator(
+               input, fs::directory_options::skip_permission_denied, ec);
            it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (ec) break;
-        if (it->is_regular_file(ec) && io::is_image_path(it->path().string())) found.push_back(it->path());
+        if (it->is_regular_file(ec) && io::is_image_path(it->path().string()))
+          found.push_back(it->path());
       }
       check(!ec, input, ": cannot list folder (", ec.message(), ")");
       std::sort(found.begin(), found.end());
       for (const auto& p : found)
-        plan.emplace_back(p.string(), with_format(out_dir / p.lexically_relative(input), job.format));
+        plan.emplace_back(p.string(),
+                          with_format(out_dir / p.lexically_relative(input), job.format));
     } else {
       check(fs::exists(input, ec), input, ": no such file or folder");
       plan.emplace_back(input, with_format(out_dir / fs::path(input).filename(), job.format));

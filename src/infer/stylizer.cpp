@@ -20,7 +20,8 @@ constexpr int64_t kMinSide = 8;
 at::Device parse_device(const std::string& name) {
   try {
     at::Device device(name);
-    check_option(device.is_cpu() || device.is_cuda(), "device", "must be cpu or cuda[:N], found '", name, "'");
+    check_option(device.is_cpu() || device.is_cuda(), "device", "must be cpu or cuda[:N], found '",
+                 name, "'");
     if (device.is_cuda())
       check_option(torch::cuda::is_available(), "device", name,
                    ": this build of LibTorch has no CUDA, or no GPU is visible");
@@ -41,8 +42,7 @@ at::Tensor pad_to_multiple(const at::Tensor& x, int64_t multiple) {
   int64_t ph = target(h) - h, pw = target(w) - w;
   if (ph == 0 && pw == 0) return x;
   namespace F = torch::nn::functional;
-  if (ph < h && pw < w)
-    return F::pad(x, F::PadFuncOptions({0, pw, 0, ph}).mode(torch::kReflect));
+  if (ph < h && pw < w) return F::pad(x, F::PadFuncOptions({0, pw, 0, ph}).mode(torch::kReflect));
   return F::pad(x, F::PadFuncOptions({0, pw, 0, ph}).mode(torch::kReplicate));
 }
 
@@ -57,19 +57,25 @@ double current_rss_bytes() {
 }  // namespace
 
 Stylizer::Stylizer(std::shared_ptr<models::Generator> generator, StylizerOptions options)
-    : generator_(std::move(generator)), options_(std::move(options)), device_(parse_device(options_.device)) {
-  check_option(options_.precision == "fp32" || options_.precision == "bf16" ||
-                   options_.precision == "fp16",
-               "precision", "must be fp32, bf16 or fp16, found ", options_.precision);
-  check_option(options_.precision != "fp16" || device_.is_cuda(), "precision", "fp16 needs a cuda device");
+    : generator_(std::move(generator)),
+      options_(std::move(options)),
+      device_(parse_device(options_.device)) {
+  check_option(
+      options_.precision == "fp32" || options_.precision == "bf16" || options_.precision == "fp16",
+      "precision", "must be fp32, bf16 or fp16, found ", options_.precision);
+  check_option(options_.precision != "fp16" || device_.is_cuda(), "precision",
+               "fp16 needs a cuda device");
   check_option(options_.max_memory >= 0, "max_memory", "must be >= 0, found ", options_.max_memory);
-  dtype_ = options_.precision == "bf16" ? at::kBFloat16
+  dtype_ = options_.precision == "bf16"   ? at::kBFloat16
            : options_.precision == "fp16" ? at::kHalf
                                           : at::kFloat;
   const std::string& e = options_.engine;
-  check_option(e == "auto" || e == "fast" || e == "reference", "engine", "must be auto, fast or reference, found ", e);
-  const bool fast_fits = device_.is_cpu() && dtype_ != at::kHalf && FastGenerator::supports(*generator_);
-  check_option(e != "fast" || fast_fits, "engine", "fast needs the cpu device, fp32 or bf16 and the animegan2 architecture");
+  check_option(e == "auto" || e == "fast" || e == "reference", "engine",
+               "must be auto, fast or reference, found ", e);
+  const bool fast_fits =
+      device_.is_cpu() && dtype_ != at::kHalf && FastGenerator::supports(*generator_);
+  check_option(e != "fast" || fast_fits, "engine",
+               "fast needs the cpu device, fp32 or bf16 and the animegan2 architecture");
   engine_ = (e == "fast" || (e == "auto" && fast_fits)) ? "fast" : "reference";
   generator_->eval();
   if (engine_ == "fast") {
@@ -83,7 +89,8 @@ Stylizer::~Stylizer() = default;
 Stylizer::Stylizer(Stylizer&&) noexcept = default;
 
 at::Tensor Stylizer::forward(const at::Tensor& photo) {
-  check(photo.dim() == 4 && photo.size(1) == 3, "stylize: expected (N,3,H,W), found ", photo.sizes());
+  check(photo.dim() == 4 && photo.size(1) == 3, "stylize: expected (N,3,H,W), found ",
+        photo.sizes());
   c10::InferenceMode guard;
   int64_t h = photo.size(2), w = photo.size(3);
   at::Tensor x = pad_to_multiple(photo.to(device_, at::kFloat), generator_->size_multiple());
@@ -112,19 +119,23 @@ at::Tensor Stylizer::fast_forward(const at::Tensor& x) {
 }
 
 Image Stylizer::stylize(const Image& photo, float strength) {
-  check_option(strength >= 0.0f && strength <= 1.0f, "strength", "must be in [0,1], found ", strength);
+  check_option(strength >= 0.0f && strength <= 1.0f, "strength", "must be in [0,1], found ",
+               strength);
   check(!photo.empty() && (photo.channels == 3 || photo.channels == 4),
         "stylize: expected an RGB or RGBA picture");
   return tensor_to_image(forward(image_to_tensor(photo)), photo, strength);
 }
 
-std::vector<Image> Stylizer::stylize_batch(const std::vector<const Image*>& photos, float strength) {
+std::vector<Image> Stylizer::stylize_batch(const std::vector<const Image*>& photos,
+                                           float strength) {
   check(!photos.empty(), "stylize: empty batch");
   if (photos.size() == 1) return {stylize(*photos[0], strength)};
-  check_option(strength >= 0.0f && strength <= 1.0f, "strength", "must be in [0,1], found ", strength);
+  check_option(strength >= 0.0f && strength <= 1.0f, "strength", "must be in [0,1], found ",
+               strength);
   std::vector<at::Tensor> inputs;
   for (const Image* p : photos) {
-    check(p->width == photos[0]->width && p->height == photos[0]->height && (p->channels == 3 || p->channels == 4),
+    check(p->width == photos[0]->width && p->height == photos[0]->height &&
+              (p->channels == 3 || p->channels == 4),
           "stylize: a batch needs RGB or RGBA pictures of one size");
     inputs.push_back(image_to_tensor(*p));
   }
@@ -139,7 +150,13 @@ std::vector<Image> Stylizer::stylize_batch(const std::vector<const Image*>& phot
 at::Tensor image_to_tensor(const Image& image) {
   at::Tensor hwc = at::from_blob(const_cast<uint8_t*>(image.pixels.data()),
                                  {image.height, image.width, image.channels}, at::kByte);
-  return hwc.slice(2, 0, 3).permute({2, 0, 1}).unsqueeze(0).to(at::kFloat).div(127.5).sub(1.0).contiguous();
+  return hwc.slice(2, 0, 3)
+      .permute({2, 0, 1})
+      .unsqueeze(0)
+      .to(at::kFloat)
+      .div(127.5)
+      .sub(1.0)
+      .contiguous();
 }
 
 Image tensor_to_image(const at::Tensor& styled, const Image& original, float strength) {

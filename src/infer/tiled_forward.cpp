@@ -37,7 +37,8 @@ double fast_path_bytes(int64_t height, int64_t width, at::ScalarType dtype) {
   return per_pixel * double(height) * double(width);
 }
 
-TilePlan plan_tiles(int64_t height, int64_t width, int64_t halo, double budget_bytes, at::ScalarType dtype) {
+TilePlan plan_tiles(int64_t height, int64_t width, int64_t halo, double budget_bytes,
+                    at::ScalarType dtype) {
   TilePlan best;
   double best_cost = 0;
   auto consider = [&](int64_t rows, int64_t cols) {
@@ -51,14 +52,17 @@ TilePlan plan_tiles(int64_t height, int64_t width, int64_t halo, double budget_b
     }
   };
   best.rows = best.cols = 0;
-  const int64_t max_rows = std::max<int64_t>(1, height / 8), max_cols = std::max<int64_t>(1, width / 8);
+  const int64_t max_rows = std::max<int64_t>(1, height / 8),
+                max_cols = std::max<int64_t>(1, width / 8);
   for (int64_t rows = 1; rows <= std::min<int64_t>(max_rows, 256); ++rows)
     for (int64_t cols = 1; cols <= std::min<int64_t>(max_cols, 256); ++cols) consider(rows, cols);
   if (best.rows == 0) {
     const double side = 16.0 + 2.0 * double(halo);
-    fail_option("max_memory", std::floor(budget_bytes / double(1 << 20)), " MiB (after what the process already uses) ",
-         "is too small for tiles with a ", halo, "-pixel halo; allow about ",
-         std::ceil(fast_path_bytes(int64_t(side), int64_t(side), dtype) / double(1 << 20)), " MiB more");
+    fail_option("max_memory", std::floor(budget_bytes / double(1 << 20)),
+                " MiB (after what the process already uses) ", "is too small for tiles with a ",
+                halo, "-pixel halo; allow about ",
+                std::ceil(fast_path_bytes(int64_t(side), int64_t(side), dtype) / double(1 << 20)),
+                " MiB more");
   }
   return best;
 }
@@ -67,13 +71,21 @@ TilePlan fixed_tiles(int64_t height, int64_t width, int64_t core, int64_t halo) 
   check(core >= 4 && core % 4 == 0 && halo >= 0 && halo % 4 == 0,
         "tiles: core and halo must be multiples of 4, found ", core, " and ", halo);
   Axis v = split_axis(height, 1, core, halo), h = split_axis(width, 1, core, halo);
-  return {v.window, h.window, v.core, h.core, halo, (height + v.core - 1) / v.core, (width + h.core - 1) / h.core};
+  return {v.window,
+          h.window,
+          v.core,
+          h.core,
+          halo,
+          (height + v.core - 1) / v.core,
+          (width + h.core - 1) / h.core};
 }
 
-int64_t exact_halo(const FastGenerator& generator) { return round_up4(generator.receptive_radius()); }
+int64_t exact_halo(const FastGenerator& generator) {
+  return round_up4(generator.receptive_radius());
+}
 
-std::vector<Moments> estimate_statistics(FastGenerator& generator, const at::Tensor& photo, int64_t height,
-                                         int64_t width) {
+std::vector<Moments> estimate_statistics(FastGenerator& generator, const at::Tensor& photo,
+                                         int64_t height, int64_t width) {
   at::Tensor small = photo;
   if (height != photo.size(2) || width != photo.size(3)) {
     std::array<int64_t, 2> size = {height, width};
@@ -88,7 +100,8 @@ at::Tensor tiled_forward(FastGenerator& generator, const at::Tensor& photo, cons
                          const std::vector<Moments>& stats) {
   const int64_t h = photo.size(2), w = photo.size(3);
   check(plan.window_h <= h && plan.window_w <= w && plan.core_h >= 4 && plan.core_w >= 4,
-        "tiles: a ", plan.window_w, "x", plan.window_h, " window does not fit a ", w, "x", h, " picture");
+        "tiles: a ", plan.window_w, "x", plan.window_h, " window does not fit a ", w, "x", h,
+        " picture");
   at::Tensor out = at::empty({1, 3, h, w}, at::kFloat);
   TileContext ctx;
   ctx.full_height = h;
@@ -105,7 +118,8 @@ at::Tensor tiled_forward(FastGenerator& generator, const at::Tensor& photo, cons
       at::Tensor window = photo.slice(2, y0, y0 + plan.window_h).slice(3, x0, x0 + plan.window_w);
       at::Tensor y = generator.forward(window, nullptr, &ctx);
       const int64_t core_h = std::min(plan.core_h, h - ty), core_w = std::min(plan.core_w, w - tx);
-      out.slice(2, ty, ty + core_h).slice(3, tx, tx + core_w)
+      out.slice(2, ty, ty + core_h)
+          .slice(3, tx, tx + core_w)
           .copy_(y.slice(2, ty - y0, ty - y0 + core_h).slice(3, tx - x0, tx - x0 + core_w));
     }
   return out;

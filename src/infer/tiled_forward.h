@@ -32,14 +32,15 @@ struct TilePlan {
 
 // The grid computing the fewest pixels whose window fits `budget_bytes`; throws with the
 // memory it would need when even small windows do not fit.
-TilePlan plan_tiles(int64_t height, int64_t width, int64_t halo, double budget_bytes, at::ScalarType dtype);
+TilePlan plan_tiles(int64_t height, int64_t width, int64_t halo, double budget_bytes,
+                    at::ScalarType dtype);
 // Cores of at most `core` x `core` (a multiple of 4), for tests and experiments.
 TilePlan fixed_tiles(int64_t height, int64_t width, int64_t core, int64_t halo);
 
 // Per-layer statistics from an untiled run on the picture downscaled (area average) to
 // height x width.
-std::vector<Moments> estimate_statistics(FastGenerator& generator, const at::Tensor& photo, int64_t height,
-                                         int64_t width);
+std::vector<Moments> estimate_statistics(FastGenerator& generator, const at::Tensor& photo,
+                                         int64_t height, int64_t width);
 
 // (1,3,H,W) -> (1,3,H,W), window by window, with the given whole-picture statistics. Exact
 // (to float rounding) when plan.halo >= exact_halo(generator) and the statistics are the

@@ -106,7 +106,7 @@ ModelFile read_model_file(const std::string& path, const ModelFileLimits& limits
 }
 
 ModelFileIndex index_model_file_bytes(const uint8_t* data, size_t size, const std::string& label,
-                                     const ModelFileLimits& limits) {
+                                      const ModelFileLimits& limits) {
   check(size >= kPreamble && std::memcmp(data, kMagic, sizeof kMagic) == 0, label,
         ": not a comicgan model file (use 'comicgan import' to convert a PyTorch checkpoint)");
   auto version = get<uint32_t>(data + 8);
@@ -121,13 +121,13 @@ ModelFileIndex index_model_file_bytes(const uint8_t* data, size_t size, const st
   ModelFileIndex index;
   nlohmann::json header;
   try {
-    header = nlohmann::json::parse(
-        data + kPreamble, data + kPreamble + header_len,
-        [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
-          check(depth <= kMaxJsonDepth, label, ": corrupt model file header (nested deeper than ",
-                kMaxJsonDepth, " levels)");
-          return true;
-        });
+    header = nlohmann::json::parse(data + kPreamble, data + kPreamble + header_len,
+                                   [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+                                     check(depth <= kMaxJsonDepth, label,
+                                           ": corrupt model file header (nested deeper than ",
+                                           kMaxJsonDepth, " levels)");
+                                     return true;
+                                   });
     const auto& table = header.at("tensors");
     check(table.is_array() && table.size() <= limits.max_tensors, label,
           ": bad tensor table in model file");
@@ -181,7 +181,8 @@ ModelFile read_model_file_bytes(const uint8_t* data, size_t size, const std::str
   model.meta = std::move(index.meta);
   for (auto& entry : index.tensors) {
     at::Tensor t = at::empty(entry.shape, at::TensorOptions().dtype(entry.dtype));
-    if (entry.nbytes > 0) std::memcpy(t.data_ptr(), data + entry.offset, entry.nbytes);  // 0: no buffer
+    if (entry.nbytes > 0)
+      std::memcpy(t.data_ptr(), data + entry.offset, entry.nbytes);  // 0: no buffer
     model.tensors.emplace_back(std::move(entry.name), std::move(t));
   }
   return model;

@@ -136,7 +136,8 @@ PickleObject* PickleReader::make_tuple(size_t first) {
 }
 
 void PickleReader::set_items(PickleObject* dict, size_t first) {
-  if (dict->kind != Kind::Dict) fail_at("SETITEMS on a " + std::string(pickle_kind_name(dict->kind)));
+  if (dict->kind != Kind::Dict)
+    fail_at("SETITEMS on a " + std::string(pickle_kind_name(dict->kind)));
   if ((stack_.size() - first) % 2) fail_at("SETITEMS with an odd number of items");
   for (size_t i = first; i < stack_.size(); ++i) {
     if (stack_[i] == dict) fail_at("a dict that contains itself");
@@ -146,7 +147,8 @@ void PickleReader::set_items(PickleObject* dict, size_t first) {
 }
 
 void PickleReader::append_items(PickleObject* list, size_t first) {
-  if (list->kind != Kind::List) fail_at("APPENDS on a " + std::string(pickle_kind_name(list->kind)));
+  if (list->kind != Kind::List)
+    fail_at("APPENDS on a " + std::string(pickle_kind_name(list->kind)));
   for (size_t i = first; i < stack_.size(); ++i) {
     if (stack_[i] == list) fail_at("a list that contains itself");
     list->items.push_back(stack_[i]);
@@ -190,7 +192,7 @@ void PickleReader::step(uint8_t op) {
     case 'N':
       push(make(Kind::None));
       return;
-    case 0x88:  // NEWTRUE
+    case 0x88:    // NEWTRUE
     case 0x89: {  // NEWFALSE
       PickleObject* b = make(Kind::Bool);
       b->number = op == 0x88;
@@ -251,8 +253,8 @@ void PickleReader::step(uint8_t op) {
     case 't':  // TUPLE
       push(make_tuple(pop_mark()));
       return;
-    case 0x85:  // TUPLE1
-    case 0x86:  // TUPLE2
+    case 0x85:    // TUPLE1
+    case 0x86:    // TUPLE2
     case 0x87: {  // TUPLE3
       size_t n = size_t(op - 0x84);
       size_t floor = marks_.empty() ? 0 : marks_.back();
@@ -283,7 +285,8 @@ void PickleReader::step(uint8_t op) {
     }
     case 'e': {  // APPENDS
       size_t first = pop_mark();
-      if (first == 0 || first <= (marks_.empty() ? 0 : marks_.back())) fail_at("pickle stack underflow");
+      if (first == 0 || first <= (marks_.empty() ? 0 : marks_.back()))
+        fail_at("pickle stack underflow");
       append_items(stack_[first - 1], first);
       return;
     }
@@ -295,7 +298,8 @@ void PickleReader::step(uint8_t op) {
     }
     case 'u': {  // SETITEMS
       size_t first = pop_mark();
-      if (first == 0 || first <= (marks_.empty() ? 0 : marks_.back())) fail_at("pickle stack underflow");
+      if (first == 0 || first <= (marks_.empty() ? 0 : marks_.back()))
+        fail_at("pickle stack underflow");
       set_items(stack_[first - 1], first);
       return;
     }

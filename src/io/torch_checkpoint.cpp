@@ -24,23 +24,32 @@ constexpr int kMaxRebuildDepth = 4;  // _rebuild_from_type_v2 wraps another rebu
 
 const std::map<std::string, at::ScalarType>& storage_types() {
   static const std::map<std::string, at::ScalarType> types = {
-      {"FloatStorage", at::kFloat},         {"DoubleStorage", at::kDouble},
-      {"HalfStorage", at::kHalf},           {"BFloat16Storage", at::kBFloat16},
-      {"LongStorage", at::kLong},           {"IntStorage", at::kInt},
-      {"ShortStorage", at::kShort},         {"CharStorage", at::kChar},
-      {"ByteStorage", at::kByte},           {"BoolStorage", at::kBool},
-      {"ComplexFloatStorage", at::kComplexFloat}, {"ComplexDoubleStorage", at::kComplexDouble},
+      {"FloatStorage", at::kFloat},
+      {"DoubleStorage", at::kDouble},
+      {"HalfStorage", at::kHalf},
+      {"BFloat16Storage", at::kBFloat16},
+      {"LongStorage", at::kLong},
+      {"IntStorage", at::kInt},
+      {"ShortStorage", at::kShort},
+      {"CharStorage", at::kChar},
+      {"ByteStorage", at::kByte},
+      {"BoolStorage", at::kBool},
+      {"ComplexFloatStorage", at::kComplexFloat},
+      {"ComplexDoubleStorage", at::kComplexDouble},
       {"UntypedStorage", at::kByte}};
   return types;
 }
 
 const std::set<std::string>& known_functions() {
-  static const std::set<std::string> names = {
-      "collections.OrderedDict",           "torch._utils._rebuild_tensor",
-      "torch._utils._rebuild_tensor_v2",   "torch._utils._rebuild_parameter",
-      "torch._utils._rebuild_parameter_with_state", "torch._tensor._rebuild_from_type_v2",
-      "torch._tensor.Tensor",              "torch.Tensor",
-      "torch.nn.parameter.Parameter"};
+  static const std::set<std::string> names = {"collections.OrderedDict",
+                                              "torch._utils._rebuild_tensor",
+                                              "torch._utils._rebuild_tensor_v2",
+                                              "torch._utils._rebuild_parameter",
+                                              "torch._utils._rebuild_parameter_with_state",
+                                              "torch._tensor._rebuild_from_type_v2",
+                                              "torch._tensor.Tensor",
+                                              "torch.Tensor",
+                                              "torch.nn.parameter.Parameter"};
   return names;
 }
 
@@ -108,7 +117,8 @@ class TorchUnpickler : public PickleReader {
       }
       return dict;
     }
-    if (function == "torch._utils._rebuild_tensor" || function == "torch._utils._rebuild_tensor_v2") {
+    if (function == "torch._utils._rebuild_tensor" ||
+        function == "torch._utils._rebuild_tensor_v2") {
       if (a.size() < 4) fail_at(function + " with too few arguments");
       return rebuild_tensor(a[0], a[1], a[2], a[3]);
     }
@@ -167,7 +177,7 @@ class TorchUnpickler : public PickleReader {
     for (size_t d = 0; d < size.size(); ++d) {
       if (size[d] == 0) empty = true;
       numel = size[d] == 0 || numel <= UINT64_MAX / uint64_t(size[d]) ? numel * uint64_t(size[d])
-                                                                        : UINT64_MAX;
+                                                                      : UINT64_MAX;
     }
     if (!empty) {
       for (size_t d = 0; d < size.size(); ++d) {
@@ -189,9 +199,9 @@ class TorchUnpickler : public PickleReader {
     }
     PickleObject* tensor = make(Kind::Native);
     tensor->native_kind = kTensor;
-    tensor->tensor = empty ? at::empty(size, data.options())
-                           : data.as_strided(size, stride, int64_t(offset))
-                                 .clone(at::MemoryFormat::Contiguous);
+    tensor->tensor =
+        empty ? at::empty(size, data.options())
+              : data.as_strided(size, stride, int64_t(offset)).clone(at::MemoryFormat::Contiguous);
     return tensor;
   }
 
@@ -229,8 +239,9 @@ class TorchUnpickler : public PickleReader {
 std::string find_prefix(const ZipArchive& zip, const std::string& label) {
   for (const ZipEntry& e : zip.entries()) {
     if (e.name == "constants.pkl" || e.name.find("/constants.pkl") != std::string::npos)
-      fail(label, ": a TorchScript archive (torch.jit.save), not a state_dict; save "
-                  "model.state_dict() with torch.save instead");
+      fail(label,
+           ": a TorchScript archive (torch.jit.save), not a state_dict; save "
+           "model.state_dict() with torch.save instead");
   }
   for (const ZipEntry& e : zip.entries()) {
     size_t slash = e.name.find('/');
@@ -253,10 +264,10 @@ NamedTensors state_dict_of(const PickleObject* root, const std::string& label,
     const PickleObject* value = root->items[i + 1];
     check(key->kind == Kind::String, label, ": state_dict key is a ", pickle_kind_name(key->kind),
           ", not a string");
-    check(value->kind == Kind::Native && value->native_kind == kTensor, label, ": state_dict entry '",
-          key->text, "' holds a ", pickle_kind_name(value->kind), ", not a tensor");
-    check(seen.insert(key->text).second, label, ": state_dict key '", key->text,
-          "' appears twice");
+    check(value->kind == Kind::Native && value->native_kind == kTensor, label,
+          ": state_dict entry '", key->text, "' holds a ", pickle_kind_name(value->kind),
+          ", not a tensor");
+    check(seen.insert(key->text).second, label, ": state_dict key '", key->text, "' appears twice");
     tensors.emplace_back(key->text, value->tensor);
   }
   return tensors;
@@ -309,7 +320,8 @@ NamedTensors read_torch_checkpoint_bytes(const uint8_t* data, size_t size, const
     check(text == "little", label, ": tensors saved with ", text,
           "-endian byte order; only little-endian is supported");
   }
-  std::string_view pickle = zip.read(*zip.find(prefix + "data.pkl"), limits.max_pickle_bytes, scratch);
+  std::string_view pickle =
+      zip.read(*zip.find(prefix + "data.pkl"), limits.max_pickle_bytes, scratch);
   TorchUnpickler unpickler(pickle, zip, prefix, label, limits);
   return state_dict_of(unpickler.load(), label, limits);
 }

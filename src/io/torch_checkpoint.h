@@ -17,9 +17,9 @@ struct CheckpointLimits {
   size_t max_file_bytes = size_t(8) << 30;  // 8 GiB
   size_t max_pickle_bytes = size_t(64) << 20;
   size_t max_tensors = 100000;
-  size_t max_nesting = 256;                 // open pickle MARKs (nested containers)
+  size_t max_nesting = 256;  // open pickle MARKs (nested containers)
   size_t max_memo = 1 << 20;
-  size_t max_objects = size_t(8) << 20;     // pickled values (ints, strings, tuples, ...)
+  size_t max_objects = size_t(8) << 20;        // pickled values (ints, strings, tuples, ...)
   size_t max_tensor_bytes = size_t(32) << 30;  // storages read plus tensors copied out of them
   // Views holding more elements than their storage (stride-0 broadcasts, overlapping strides)
   // are what lets a tiny file ask for huge tensors; their copies are limited separately.

@@ -110,8 +110,8 @@ void ZipArchive::read_central_directory(size_t max_entries) {
     if (loc.get<uint32_t>() == kZip64LocatorSig) {
       loc.skip(4);
       uint64_t end64 = loc.get<uint64_t>();
-      check(size_ >= kZip64EndSize && end64 <= size_ - kZip64EndSize, label_, ": corrupt zip (zip64 end record at ", end64,
-            " is outside the file)");
+      check(size_ >= kZip64EndSize && end64 <= size_ - kZip64EndSize, label_,
+            ": corrupt zip (zip64 end record at ", end64, " is outside the file)");
       Cursor z(data_ + end64, kZip64EndSize, label_, "zip64 end record");
       check(z.get<uint32_t>() == kZip64EndSig, label_, ": corrupt zip (bad zip64 end record)");
       z.skip(8 + 2 + 2 + 4 + 4 + 8);

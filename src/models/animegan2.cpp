@@ -29,8 +29,11 @@ nlohmann::json AnimeGAN2Options::to_json() const {
 ConvNormLReLUImpl::ConvNormLReLUImpl(int64_t in_ch, int64_t out_ch, int64_t kernel, int64_t stride,
                                      std::array<int64_t, 4> pad, int64_t groups, bool bias) {
   push_back(ReflectionPad(pad));
-  push_back(nn::Conv2d(
-      nn::Conv2dOptions(in_ch, out_ch, kernel).stride(stride).padding(0).groups(groups).bias(bias)));
+  push_back(nn::Conv2d(nn::Conv2dOptions(in_ch, out_ch, kernel)
+                           .stride(stride)
+                           .padding(0)
+                           .groups(groups)
+                           .bias(bias)));
   push_back(OneGroupNorm(out_ch));
   push_back(nn::LeakyReLU(nn::LeakyReLUOptions().negative_slope(0.2)));
 }
@@ -39,7 +42,8 @@ InvertedResBlockImpl::InvertedResBlockImpl(int64_t in_ch, int64_t out_ch, double
     : use_res_connect(in_ch == out_ch) {
   auto bottleneck = int64_t(std::lround(double(in_ch) * expansion_ratio));
   layers = nn::Sequential();
-  if (expansion_ratio != 1.0) layers->push_back(ConvNormLReLU(in_ch, bottleneck, 1, 1, Pad{0, 0, 0, 0}));
+  if (expansion_ratio != 1.0)
+    layers->push_back(ConvNormLReLU(in_ch, bottleneck, 1, 1, Pad{0, 0, 0, 0}));
   layers->push_back(ConvNormLReLU(bottleneck, bottleneck, 3, 1, Pad{1, 1, 1, 1}, bottleneck, true));
   layers->push_back(nn::Conv2d(nn::Conv2dOptions(bottleneck, out_ch, 1).padding(0).bias(false)));
   layers->push_back(OneGroupNorm(out_ch));
@@ -52,22 +56,26 @@ at::Tensor InvertedResBlockImpl::forward(const at::Tensor& x) {
 }
 
 AnimeGAN2Generator::AnimeGAN2Generator(const AnimeGAN2Options& options) : options_(options) {
-  auto c = [&](int64_t channels) { return std::max<int64_t>(1, std::lround(channels * options_.width)); };
+  auto c = [&](int64_t channels) {
+    return std::max<int64_t>(1, std::lround(channels * options_.width));
+  };
   const Pad down = {0, 1, 0, 1};  // stride-2 layers pad right and bottom only
-  block_a = register_module("block_a", nn::Sequential(ConvNormLReLU(3, c(32), 7, 1, Pad{3, 3, 3, 3}),
-                                                      ConvNormLReLU(c(32), c(64), 3, 2, down),
-                                                      ConvNormLReLU(c(64), c(64))));
+  block_a =
+      register_module("block_a", nn::Sequential(ConvNormLReLU(3, c(32), 7, 1, Pad{3, 3, 3, 3}),
+                                                ConvNormLReLU(c(32), c(64), 3, 2, down),
+                                                ConvNormLReLU(c(64), c(64))));
   block_b = register_module("block_b", nn::Sequential(ConvNormLReLU(c(64), c(128), 3, 2, down),
                                                       ConvNormLReLU(c(128), c(128))));
   block_c = register_module(
-      "block_c", nn::Sequential(ConvNormLReLU(c(128), c(128)), InvertedResBlock(c(128), c(256), 2),
-                                InvertedResBlock(c(256), c(256), 2), InvertedResBlock(c(256), c(256), 2),
-                                InvertedResBlock(c(256), c(256), 2), ConvNormLReLU(c(256), c(128))));
-  block_d = register_module("block_d", nn::Sequential(ConvNormLReLU(c(128), c(128)),
-                                                      ConvNormLReLU(c(128), c(128))));
-  block_e = register_module("block_e", nn::Sequential(ConvNormLReLU(c(128), c(64)),
-                                                      ConvNormLReLU(c(64), c(64)),
-                                                      ConvNormLReLU(c(64), c(32), 7, 1, Pad{3, 3, 3, 3})));
+      "block_c",
+      nn::Sequential(ConvNormLReLU(c(128), c(128)), InvertedResBlock(c(128), c(256), 2),
+                     InvertedResBlock(c(256), c(256), 2), InvertedResBlock(c(256), c(256), 2),
+                     InvertedResBlock(c(256), c(256), 2), ConvNormLReLU(c(256), c(128))));
+  block_d = register_module(
+      "block_d", nn::Sequential(ConvNormLReLU(c(128), c(128)), ConvNormLReLU(c(128), c(128))));
+  block_e = register_module(
+      "block_e", nn::Sequential(ConvNormLReLU(c(128), c(64)), ConvNormLReLU(c(64), c(64)),
+                                ConvNormLReLU(c(64), c(32), 7, 1, Pad{3, 3, 3, 3})));
   out_layer = register_module(
       "out_layer", nn::Sequential(nn::Conv2d(nn::Conv2dOptions(c(32), 3, 1).padding(0).bias(false)),
                                   nn::Tanh()));
@@ -85,7 +93,8 @@ at::Tensor AnimeGAN2Generator::forward(const at::Tensor& photo) {
   out = block_c->forward(out);
   auto resample = [&](const at::Tensor& x, std::vector<int64_t> size) {
     if (options_.align_corners)
-      return F::interpolate(x, F::InterpolateFuncOptions().size(size).mode(torch::kBilinear).align_corners(true));
+      return F::interpolate(
+          x, F::InterpolateFuncOptions().size(size).mode(torch::kBilinear).align_corners(true));
     return F::interpolate(x, F::InterpolateFuncOptions()
                                  .scale_factor(std::vector<double>{2.0, 2.0})
                                  .mode(torch::kBilinear)

@@ -24,7 +24,8 @@ struct AnimeGAN2Options {
 class ConvNormLReLUImpl : public torch::nn::SequentialImpl {
  public:
   ConvNormLReLUImpl(int64_t in_ch, int64_t out_ch, int64_t kernel = 3, int64_t stride = 1,
-                    std::array<int64_t, 4> pad = {1, 1, 1, 1}, int64_t groups = 1, bool bias = false);
+                    std::array<int64_t, 4> pad = {1, 1, 1, 1}, int64_t groups = 1,
+                    bool bias = false);
   at::Tensor forward(at::Tensor x) { return SequentialImpl::forward(std::move(x)); }
 };
 TORCH_MODULE(ConvNormLReLU);
@@ -52,7 +53,6 @@ class AnimeGAN2Generator : public Generator {
  private:
   AnimeGAN2Options options_;
 };
-
 
 void register_animegan2();
 

@@ -20,7 +20,8 @@ PatchDiscriminatorOptions PatchDiscriminatorOptions::from_json(const nlohmann::j
   }
   check(o.channels >= 2 && o.channels <= 1024 && o.channels % 2 == 0,
         "discriminator: channels must be even and in [2, 1024], found ", o.channels);
-  check(o.layers >= 1 && o.layers <= 6, "discriminator: layers must be in [1, 6], found ", o.layers);
+  check(o.layers >= 1 && o.layers <= 6, "discriminator: layers must be in [1, 6], found ",
+        o.layers);
   return o;
 }
 

@@ -81,8 +81,8 @@ io::ModelFile import_animegan2(const std::string& checkpoint_path, const AnimeGA
   arch.width = animegan2_width(file.tensors);
   AnimeGAN2Generator generator(arch);
   load_state_dict(generator, file.tensors, checkpoint_path);  // validates every key and shape
-  std::string name = options.name.empty() ? std::filesystem::path(checkpoint_path).stem().string()
-                                          : options.name;
+  std::string name =
+      options.name.empty() ? std::filesystem::path(checkpoint_path).stem().string() : options.name;
   file.meta = {{"architecture", "animegan2"},
                {"options", arch.to_json()},
                {"name", name},

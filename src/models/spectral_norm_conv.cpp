@@ -19,9 +19,9 @@ SpectralNormConv2dImpl::SpectralNormConv2dImpl(const SpectralNormConvOptions& op
             options.stride > 0,
         "spectral-norm conv: channels, kernel and stride must be positive");
   // The reference (AnimeGANv2's ops.conv) draws weights from N(0, 0.02).
-  weight = register_parameter(
-      "weight",
-      torch::randn({options.out_channels, options.in_channels, options.kernel, options.kernel}) * 0.02);
+  weight = register_parameter("weight", torch::randn({options.out_channels, options.in_channels,
+                                                      options.kernel, options.kernel}) *
+                                            0.02);
   if (options.bias) bias = register_parameter("bias", torch::zeros({options.out_channels}));
   if (options.spectral_norm) {
     const int64_t cols = options.in_channels * options.kernel * options.kernel;

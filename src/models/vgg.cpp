@@ -41,8 +41,8 @@ std::vector<PerceptualNet::Layer> torchvision_conv4_4_layers() {
   const std::map<int, bool> pool_after = {{2, true}, {7, true}, {16, true}};
   std::vector<PerceptualNet::Layer> layers;
   for (int index : convs)
-    layers.push_back({"features." + std::to_string(index), false, 1, index != 25,
-                      pool_after.count(index) > 0});
+    layers.push_back(
+        {"features." + std::to_string(index), false, 1, index != 25, pool_after.count(index) > 0});
   return layers;
 }
 
@@ -58,8 +58,8 @@ PerceptualNet::PerceptualNet(const io::NamedTensors& state, std::vector<Layer> l
     const at::Tensor* w = find(state, layer.key + ".weight");
     const at::Tensor* b = find(state, layer.key + ".bias");
     check(w && b, label, ": VGG weights lack ", layer.key, ".weight or ", layer.key, ".bias");
-    check(w->dim() == 4 && w->size(1) == channels && w->size(2) == w->size(3) &&
-              b->dim() == 1 && b->size(0) == w->size(0),
+    check(w->dim() == 4 && w->size(1) == channels && w->size(2) == w->size(3) && b->dim() == 1 &&
+              b->size(0) == w->size(0),
           label, ": ", layer.key, ".weight has shape ", w->sizes(), ", expected [*,", channels,
           ",k,k] with a bias of matching size");
     auto conv = nn::Conv2d(nn::Conv2dOptions(channels, w->size(0), w->size(2))
@@ -74,8 +74,8 @@ PerceptualNet::PerceptualNet(const io::NamedTensors& state, std::vector<Layer> l
   }
   for (auto& p : parameters()) p.set_requires_grad(false);
   mean_ = register_buffer("mean", torch::tensor(mean).to(at::kFloat).view({1, 3, 1, 1}));
-  inv_std_ = register_buffer("inv_std",
-                             (1.0 / torch::tensor(std)).to(at::kFloat).view({1, 3, 1, 1}));
+  inv_std_ =
+      register_buffer("inv_std", (1.0 / torch::tensor(std)).to(at::kFloat).view({1, 3, 1, 1}));
   eval();
 }
 
@@ -116,17 +116,17 @@ at::Tensor PerceptualNet::forward(const at::Tensor& image) {
 std::shared_ptr<PerceptualNet> perceptual_net_from_state(const io::NamedTensors& state,
                                                          const std::string& label) {
   if (has_key(state, "features.25.weight"))
-    return std::make_shared<PerceptualNet>(state, torchvision_conv4_4_layers(),
-                                           std::vector<double>{0.485, 0.456, 0.406},
-                                           std::vector<double>{0.229, 0.224, 0.225},
-                                           "torchvision VGG19 conv4_4 (pre-ReLU) from " + label,
-                                           label);
+    return std::make_shared<PerceptualNet>(
+        state, torchvision_conv4_4_layers(), std::vector<double>{0.485, 0.456, 0.406},
+        std::vector<double>{0.229, 0.224, 0.225},
+        "torchvision VGG19 conv4_4 (pre-ReLU) from " + label, label);
   if (has_key(state, "conv1.weight") && has_key(state, "conv6.weight"))
     return std::make_shared<PerceptualNet>(state, relu3_1_layers(), std::vector<double>{0, 0, 0},
                                            std::vector<double>{1, 1, 1},
                                            "VGG19 relu3_1 from " + label, label);
-  fail(label, ": not a VGG19 state_dict (expected torchvision's features.N.weight keys up to "
-              "features.25, or conv1..conv6 of the relu3_1 network)");
+  fail(label,
+       ": not a VGG19 state_dict (expected torchvision's features.N.weight keys up to "
+       "features.25, or conv1..conv6 of the relu3_1 network)");
 }
 
 std::shared_ptr<PerceptualNet> load_perceptual_net(const std::string& path) {
@@ -135,8 +135,8 @@ std::shared_ptr<PerceptualNet> load_perceptual_net(const std::string& path) {
 
 std::shared_ptr<PerceptualNet> default_perceptual_net() {
   const size_t size = size_t(comicgan_vgg19_relu3_1_end - comicgan_vgg19_relu3_1);
-  auto state = io::read_torch_checkpoint_bytes(comicgan_vgg19_relu3_1, size,
-                                               "embedded vgg19_relu3_1.pt");
+  auto state =
+      io::read_torch_checkpoint_bytes(comicgan_vgg19_relu3_1, size, "embedded vgg19_relu3_1.pt");
   return perceptual_net_from_state(state, "the shipped vgg19-relu3_1");
 }
 

@@ -23,10 +23,10 @@ struct TrainingState {
   torch::optim::Optimizer* init_optimizer = nullptr;
   torch::optim::Optimizer* g_optimizer = nullptr;
   torch::optim::Optimizer* d_optimizer = nullptr;
-  int64_t step = 0;         // completed steps
-  double lr_scale = 1.0;    // product of the NaN guard's reductions
+  int64_t step = 0;       // completed steps
+  double lr_scale = 1.0;  // product of the NaN guard's reductions
   int64_t rollbacks = 0;
-  nlohmann::json config;    // TrainConfig::to_json() of the run that wrote it
+  nlohmann::json config;  // TrainConfig::to_json() of the run that wrote it
 };
 
 // The whole state as bytes (also what the NaN guard keeps in memory as its last good state).

@@ -56,8 +56,7 @@ at::Tensor judge(GanLoss loss, const at::Tensor& logits, bool real) {
 
 DiscriminatorLoss discriminator_loss(GanLoss loss, const at::Tensor& real_logits,
                                      const at::Tensor& fake_logits, const at::Tensor& gray_logits,
-                                     const at::Tensor& smooth_logits,
-                                     const DiscriminatorWeights& w,
+                                     const at::Tensor& smooth_logits, const DiscriminatorWeights& w,
                                      const at::Tensor& photo_logits) {
   DiscriminatorLoss out;
   out.real = judge(loss, real_logits, true);
@@ -93,11 +92,10 @@ at::Tensor rgb_to_yuv(const at::Tensor& image) {
   check(image.dim() == 4 && image.size(1) == 3, "rgb_to_yuv: expected (N,3,H,W), found ",
         image.sizes());
   // tf.image.rgb_to_yuv's kernel, rows = output Y, U, V.
-  static const float kYuv[9] = {0.299f,       0.587f,       0.114f,        //
-                                -0.14714119f, -0.28886916f, 0.43601035f,   //
+  static const float kYuv[9] = {0.299f,       0.587f,       0.114f,       //
+                                -0.14714119f, -0.28886916f, 0.43601035f,  //
                                 0.61497538f,  -0.51496512f, -0.10001026f};
-  auto m = torch::from_blob(const_cast<float*>(kYuv), {3, 3}, torch::kFloat)
-               .to(image.options());
+  auto m = torch::from_blob(const_cast<float*>(kYuv), {3, 3}, torch::kFloat).to(image.options());
   auto rgb = (image + 1) * 0.5;
   return torch::einsum("oc,nchw->nohw", {m, rgb});
 }
@@ -114,20 +112,25 @@ at::Tensor rgb_to_lab(const at::Tensor& image) {
   check(image.dim() == 4 && image.size(1) == 3, "rgb_to_lab: expected (N,3,H,W), found ",
         image.sizes());
   auto rgb = ((image + 1) * 0.5).clamp(0, 1);
-  auto linear = torch::where(rgb > 0.04045, ((rgb + 0.055) / 1.055).clamp_min(1e-6).pow(2.4),
-                             rgb / 12.92);
+  auto linear =
+      torch::where(rgb > 0.04045, ((rgb + 0.055) / 1.055).clamp_min(1e-6).pow(2.4), rgb / 12.92);
   // sRGB -> XYZ (D65), each row divided by the white point's X, Y, Z as OpenCV does.
-  static const float kXyz[9] = {0.412453f / 0.950456f, 0.357580f / 0.950456f,
-                                0.180423f / 0.950456f, 0.212671f, 0.715160f, 0.072169f,
-                                0.019334f / 1.088754f, 0.119193f / 1.088754f,
+  static const float kXyz[9] = {0.412453f / 0.950456f,
+                                0.357580f / 0.950456f,
+                                0.180423f / 0.950456f,
+                                0.212671f,
+                                0.715160f,
+                                0.072169f,
+                                0.019334f / 1.088754f,
+                                0.119193f / 1.088754f,
                                 0.950227f / 1.088754f};
   auto m = torch::from_blob(const_cast<float*>(kXyz), {3, 3}, torch::kFloat).to(image.options());
   auto xyz = torch::einsum("oc,nchw->nohw", {m, linear});
   constexpr double kEdge = 0.008856;
   // Both branches are evaluated: the cube root only sees values above the edge (no infinite
   // gradient at 0).
-  auto f = torch::where(xyz > kEdge, xyz.clamp_min(kEdge).pow(1.0 / 3.0),
-                        7.787 * xyz + 16.0 / 116.0);
+  auto f =
+      torch::where(xyz > kEdge, xyz.clamp_min(kEdge).pow(1.0 / 3.0), 7.787 * xyz + 16.0 / 116.0);
   auto fx = f.select(1, 0), fy = f.select(1, 1), fz = f.select(1, 2);
   return torch::stack({116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)}, 1);
 }
@@ -148,8 +151,9 @@ at::Tensor flat_loss(const at::Tensor& image, double threshold) {
         image.sizes());
   check(threshold > 0, "flat_loss: threshold must be > 0, found ", threshold);
   using torch::indexing::Slice;
-  auto luma = (image.select(1, 0) * 0.299 + image.select(1, 1) * 0.587 +
-               image.select(1, 2) * 0.114 + 1) * 127.5;
+  auto luma =
+      (image.select(1, 0) * 0.299 + image.select(1, 1) * 0.587 + image.select(1, 2) * 0.114 + 1) *
+      127.5;
   auto dh = luma.index({Slice(), Slice(1)}) - luma.index({Slice(), Slice(0, -1)});
   auto dw = luma.index({Slice(), Slice(), Slice(1)}) - luma.index({Slice(), Slice(), Slice(0, -1)});
   auto cost = [&](const at::Tensor& d) { return d.abs().clamp_max(threshold).mean() / threshold; };
@@ -158,7 +162,8 @@ at::Tensor flat_loss(const at::Tensor& image, double threshold) {
 
 at::Tensor total_variation_loss(const at::Tensor& image) {
   using torch::indexing::Slice;
-  auto dh = image.index({Slice(), Slice(), Slice(0, -1)}) - image.index({Slice(), Slice(), Slice(1)});
+  auto dh =
+      image.index({Slice(), Slice(), Slice(0, -1)}) - image.index({Slice(), Slice(), Slice(1)});
   auto dw = image.index({Slice(), Slice(), Slice(), Slice(0, -1)}) -
             image.index({Slice(), Slice(), Slice(), Slice(1)});
   return dh.square().mean() * 0.5 + dw.square().mean() * 0.5;

@@ -1,8 +1,8 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -53,7 +53,7 @@ void write_loss_curve(const std::string& metrics_path, const std::string& png_pa
   std::ifstream in(metrics_path);
   std::string line;
   const std::vector<std::string> wanted = {"init_content", "g_total", "g_adv", "content",
-                                           "style", "color", "tv", "d_total"};
+                                           "style",        "color",   "tv",    "d_total"};
   while (std::getline(in, line)) {
     nlohmann::json j;
     try {
@@ -78,8 +78,8 @@ void write_loss_curve(const std::string& metrics_path, const std::string& png_pa
               cv::Scalar(0, 0, 0));
   cv::putText(canvas, "losses (each scaled to its own min..max)", {left, top - 10},
               cv::FONT_HERSHEY_SIMPLEX, 0.5, cv::Scalar(0, 0, 0));
-  const cv::Scalar colours[] = {{31, 119, 180}, {14, 127, 255}, {44, 160, 44},  {40, 39, 214},
-                                {189, 103, 148}, {75, 86, 140}, {194, 119, 227}, {0, 0, 0}};
+  const cv::Scalar colours[] = {{31, 119, 180},  {14, 127, 255}, {44, 160, 44},   {40, 39, 214},
+                                {189, 103, 148}, {75, 86, 140},  {194, 119, 227}, {0, 0, 0}};
   int index = 0;
   for (const auto& key : wanted) {
     auto it = series.find(key);

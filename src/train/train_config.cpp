@@ -88,8 +88,8 @@ void TrainConfig::merge_json(const nlohmann::json& j) {
       COMICGAN_TRAIN_FIELDS(COMICGAN_LOAD)
 #undef COMICGAN_LOAD
     } catch (const nlohmann::json::exception& e) {
-      fail("training config field '", key, "': ", value.dump(), " has the wrong type (",
-           e.what(), ")");
+      fail("training config field '", key, "': ", value.dump(), " has the wrong type (", e.what(),
+           ")");
     }
     check(known, "unknown training config field '", key, "'");
   }
@@ -99,7 +99,8 @@ void TrainConfig::validate() const {
   check(image_size >= 16 && image_size <= 4096, "image_size must be in [16, 4096], found ",
         image_size);
   check(image_size % 4 == 0, "image_size must be a multiple of 4, found ", image_size);
-  check(batch_size >= 1 && batch_size <= 1024, "batch_size must be in [1, 1024], found ", batch_size);
+  check(batch_size >= 1 && batch_size <= 1024, "batch_size must be in [1, 1024], found ",
+        batch_size);
   check(steps >= 1, "steps must be at least 1, found ", steps);
   check(init_steps >= 0, "init_steps must be >= 0, found ", init_steps);
   check(precision == "fp32" || precision == "bf16", "precision must be fp32 or bf16, found '",

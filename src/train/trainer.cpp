@@ -124,9 +124,9 @@ struct Trainer::Impl {
     bf16 = config.precision == "bf16";
     if (bf16) {
       g_run = bf16_copy(models::make_generator(config.arch, config.generator_options), device);
-      d_run = bf16_copy(models::make_discriminator(config.discriminator_arch,
-                                                   config.discriminator_options),
-                        device);
+      d_run = bf16_copy(
+          models::make_discriminator(config.discriminator_arch, config.discriminator_options),
+          device);
       to_bf16_channels_last(*vgg);
     } else {
       g_run = g;
@@ -172,16 +172,16 @@ struct Trainer::Impl {
 
   data::TrainingBatch fetch(int64_t step) {
     auto b = data.batch(step);
-    check(b.photo.defined() && b.photo.dim() == 4 && b.photo.size(1) == 3,
-          "training data: batch ", step, " has no (N,3,H,W) photo tensor");
+    check(b.photo.defined() && b.photo.dim() == 4 && b.photo.size(1) == 3, "training data: batch ",
+          step, " has no (N,3,H,W) photo tensor");
     auto move = [&](const at::Tensor& t) { return t.to(device, torch::kFloat); };
-    const bool wants_target = (step < config.init_steps ? config.target_weight
-                                                        : config.gan_target_weight) > 0;
+    const bool wants_target =
+        (step < config.init_steps ? config.target_weight : config.gan_target_weight) > 0;
     check(!wants_target || (b.photo_target.defined() && b.photo_target.sizes() == b.photo.sizes()),
           "training data: the target weights need photos prepared with a pseudo-target, and "
-          "batch ", step, " has none");
-    data::TrainingBatch out{move(b.photo), move(b.style), move(b.style_gray),
-                            move(b.style_smooth)};
+          "batch ",
+          step, " has none");
+    data::TrainingBatch out{move(b.photo), move(b.style), move(b.style_gray), move(b.style_smooth)};
     if (wants_target) out.photo_target = move(b.photo_target);
     return out;
   }
@@ -259,11 +259,11 @@ struct Trainer::Impl {
       check(parts.size() == shown.size() && fake.size(0) == n && b.style_gray.size(0) == n &&
                 b.style_smooth.size(0) == n && (!judge_photos || b.photo.size(0) == n),
             "training data: photo, style, grayscale and smoothed batches differ in size");
-      auto dl = discriminator_loss(gan, parts[0], parts[1], parts[2], parts[3],
-                                   {config.d_real_weight, config.d_fake_weight,
-                                    config.d_gray_weight, config.d_smooth_weight,
-                                    config.d_photo_weight},
-                                   judge_photos ? parts[4] : at::Tensor());
+      auto dl =
+          discriminator_loss(gan, parts[0], parts[1], parts[2], parts[3],
+                             {config.d_real_weight, config.d_fake_weight, config.d_gray_weight,
+                              config.d_smooth_weight, config.d_photo_weight},
+                             judge_photos ? parts[4] : at::Tensor());
       auto d_total = config.d_adv_weight * dl.total;
       out["d_total"] = d_total.item<double>();
       out["d_real"] = dl.real.item<double>();
@@ -337,8 +337,8 @@ struct Trainer::Impl {
 
   void rollback(int64_t bad_step, const std::string& what) {
     const int64_t rollbacks = state.rollbacks + 1;
-    check(rollbacks <= config.max_rollbacks, "training diverged: ", what,
-          " is not finite at step ", bad_step, " after ", state.rollbacks,
+    check(rollbacks <= config.max_rollbacks, "training diverged: ", what, " is not finite at step ",
+          bad_step, " after ", state.rollbacks,
           " rollbacks; lower the learning rates (--g-lr, --d-lr) or --adv-weight, or check the "
           "data");
     const double scale = state.lr_scale * config.nan_lr_factor;
@@ -446,9 +446,9 @@ TrainSummary Trainer::Impl::run(bool resume) {
     Losses losses;
     std::string bad;
     const bool init = step < config.init_steps;
-    const bool ok = init ? init_step(batch, losses, bad)
-                         : gan_step(batch, (step - config.init_steps) % config.d_every == 0,
-                                    losses, bad);
+    const bool ok =
+        init ? init_step(batch, losses, bad)
+             : gan_step(batch, (step - config.init_steps) % config.d_every == 0, losses, bad);
     if (!ok) {
       rollback(step, bad);
       continue;
@@ -481,8 +481,7 @@ TrainSummary Trainer::Impl::run(bool resume) {
     if (state.step % config.snapshot_every == 0) take_snapshot();
     if (hooks.samples && config.sample_every > 0 && state.step % config.sample_every == 0)
       hooks.samples(state.step, sample_photos, generate_samples(sample_photos));
-    if (state.step % config.checkpoint_every == 0 && state.step < config.steps)
-      checkpoint(summary);
+    if (state.step % config.checkpoint_every == 0 && state.step < config.steps) checkpoint(summary);
   }
 
   checkpoint(summary);
@@ -505,7 +504,8 @@ TrainSummary Trainer::Impl::run(bool resume) {
 }
 
 Trainer::Trainer(TrainConfig config, std::string run_dir, data::BatchSource& data, TrainHooks hooks)
-    : impl_(std::make_unique<Impl>(std::move(config), std::move(run_dir), data, std::move(hooks))) {}
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(run_dir), data, std::move(hooks))) {
+}
 Trainer::~Trainer() = default;
 TrainSummary Trainer::run(bool resume) { return impl_->run(resume); }
 

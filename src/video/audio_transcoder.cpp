@@ -18,7 +18,8 @@ AudioTranscoder::AudioTranscoder(const AVStream* in, AVFormatContext* out, AVCod
         avcodec_get_name(in->codecpar->codec_id), ", so it cannot be re-encoded");
   decoder_.reset(avcodec_alloc_context3(dec));
   check(decoder_ != nullptr, "out of memory opening an audio decoder");
-  check_av(avcodec_parameters_to_context(decoder_.get(), in->codecpar), label_, ": audio parameters");
+  check_av(avcodec_parameters_to_context(decoder_.get(), in->codecpar), label_,
+           ": audio parameters");
   decoder_->pkt_timebase = in->time_base;
   check_av(avcodec_open2(decoder_.get(), dec, nullptr), label_, ": cannot open the audio decoder");
 
@@ -31,7 +32,7 @@ AudioTranscoder::AudioTranscoder(const AVStream* in, AVFormatContext* out, AVCod
   if (enc->supported_samplerates) {  // the supported rate nearest above (or the highest)
     int best = 0;
     for (const int* r = enc->supported_samplerates; *r; ++r)
-      if (best == 0 || (*r >= rate && (best < rate || *r < best)) || (best < rate && *r > best))
+      if (best == 0 || (*r >= rate && (best < rate || *r < best)) || (best<rate&& * r> best))
         best = *r;
     rate = best;
   }
@@ -118,7 +119,8 @@ void AudioTranscoder::encode_from_fifo(bool flush, const std::function<void(AVPa
   }
 }
 
-void AudioTranscoder::drain_encoder(const AVFrame* frame, const std::function<void(AVPacket*)>& emit) {
+void AudioTranscoder::drain_encoder(const AVFrame* frame,
+                                    const std::function<void(AVPacket*)>& emit) {
   check_av(avcodec_send_frame(encoder_.get(), frame), label_, ": audio encoding failed");
   PacketPtr packet = make_packet();
   while (true) {

@@ -15,7 +15,8 @@ namespace fs = std::filesystem;
 FrameFolderSource::FrameFolderSource(const std::string& folder, Rational fps,
                                      const io::ImageLimits& limits)
     : limits_(limits) {
-  check_option(fps.num > 0 && fps.den > 0, "fps", "must be positive, found ", fps.num, "/", fps.den);
+  check_option(fps.num > 0 && fps.den > 0, "fps", "must be positive, found ", fps.num, "/",
+               fps.den);
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(folder, ec))
     if (entry.is_regular_file() && io::is_image_path(entry.path().string()))

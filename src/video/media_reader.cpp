@@ -89,11 +89,19 @@ struct MediaReader::MemoryInput {
     const auto size = int64_t(self->size);
     int64_t base = 0;
     switch (whence & ~AVSEEK_FORCE) {
-      case AVSEEK_SIZE: return size;
-      case SEEK_SET: base = 0; break;
-      case SEEK_CUR: base = int64_t(self->pos); break;
-      case SEEK_END: base = size; break;
-      default: return AVERROR(EINVAL);
+      case AVSEEK_SIZE:
+        return size;
+      case SEEK_SET:
+        base = 0;
+        break;
+      case SEEK_CUR:
+        base = int64_t(self->pos);
+        break;
+      case SEEK_END:
+        base = size;
+        break;
+      default:
+        return AVERROR(EINVAL);
     }
     // Compared without overflow: offsets come from the file.
     if (offset < -base || offset > size - base) return AVERROR(EINVAL);
@@ -187,8 +195,9 @@ void MediaReader::open(const VideoLimits& limits) {
   else if (raw->duration != AV_NOPTS_VALUE)
     info_.duration_s = double(raw->duration) / AV_TIME_BASE;
   listed_frames_ = stream->nb_frames;
-  info_.frame_count = listed_frames_ > 0 ? listed_frames_
-                                          : int64_t(std::llround(info_.duration_s * info_.frame_rate.value()));
+  info_.frame_count = listed_frames_ > 0
+                          ? listed_frames_
+                          : int64_t(std::llround(info_.duration_s * info_.frame_rate.value()));
   info_.color_matrix = par->color_space;
   info_.color_primaries = par->color_primaries;
   info_.color_transfer = par->color_trc;
@@ -283,8 +292,8 @@ void MediaReader::convert(const AVFrame* decoded, VideoFrame& frame) {
   check(sws_ != nullptr, path_, ": cannot convert ",
         av_get_pix_fmt_name(AVPixelFormat(decoded->format)), " frames to RGB");
   // The matrix the picture was coded with; FFmpeg's default (BT.601) when it is not labelled.
-  int matrix = decoded->colorspace != AVCOL_SPC_UNSPECIFIED ? decoded->colorspace
-                                                            : info_.color_matrix;
+  int matrix =
+      decoded->colorspace != AVCOL_SPC_UNSPECIFIED ? decoded->colorspace : info_.color_matrix;
   sws_setColorspaceDetails(sws_.get(), sws_getCoefficients(matrix),
                            decoded->color_range == AVCOL_RANGE_JPEG,
                            sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
@@ -298,9 +307,10 @@ void MediaReader::convert(const AVFrame* decoded, VideoFrame& frame) {
   }
   frame.rgb = Image(info_.width, info_.height, 3);
   cv::Mat src = io::rgb_mat_view(stored), dst_mat = io::rgb_mat_view(frame.rgb);
-  cv::rotate(src, dst_mat, info_.rotation == 90    ? cv::ROTATE_90_CLOCKWISE
-                           : info_.rotation == 180 ? cv::ROTATE_180
-                                                   : cv::ROTATE_90_COUNTERCLOCKWISE);
+  cv::rotate(src, dst_mat,
+             info_.rotation == 90    ? cv::ROTATE_90_CLOCKWISE
+             : info_.rotation == 180 ? cv::ROTATE_180
+                                     : cv::ROTATE_90_COUNTERCLOCKWISE);
 }
 
 }  // namespace comicgan::video

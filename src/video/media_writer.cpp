@@ -25,10 +25,13 @@ const AVCodec* pick_encoder(const std::string& requested, const std::string& ext
     check_option(codec && codec->type == AVMEDIA_TYPE_VIDEO, "codec", requested,
                  ": no such video encoder in this FFmpeg (try libx264, mpeg4, libvpx-vp9)");
     check_option(avformat_query_codec(format, codec->id, FF_COMPLIANCE_NORMAL) != 0, "codec",
-                 requested, ": a ", ext, " file cannot hold ", avcodec_get_name(codec->id), " video");
+                 requested, ": a ", ext, " file cannot hold ", avcodec_get_name(codec->id),
+                 " video");
     return codec;
   }
-  const char* preferred[] = {ext == ".webm" ? "libvpx-vp9" : ext == ".gif" ? "gif" : "libx264",
+  const char* preferred[] = {ext == ".webm"  ? "libvpx-vp9"
+                             : ext == ".gif" ? "gif"
+                                             : "libx264",
                              ext == ".webm" ? "libvpx" : "mpeg4"};
   for (const char* name : preferred)
     if (const AVCodec* codec = avcodec_find_encoder_by_name(name)) return codec;
@@ -60,7 +63,8 @@ MediaWriter::MediaWriter(const std::string& path, const std::string& format_hint
     : path_(path), label_(format_hint), note_(note), frame_(make_frame()) {
   quiet_ffmpeg_log();
   const AVOutputFormat* format = av_guess_format(nullptr, format_hint.c_str(), nullptr);
-  check(format != nullptr, format_hint, ": unknown video container (use .mp4 .mkv .webm .mov .gif)");
+  check(format != nullptr, format_hint,
+        ": unknown video container (use .mp4 .mkv .webm .mov .gif)");
   AVFormatContext* raw = nullptr;
   check_av(avformat_alloc_output_context2(&raw, format, nullptr, path.c_str()), label_,
            ": cannot set up the container");
@@ -120,13 +124,16 @@ void MediaWriter::open_video_encoder(const VideoInfo& video, const EncodeOptions
     enc->flags |= AV_CODEC_FLAG_QSCALE;
     enc->global_quality = FF_QP2LAMBDA * q;
   } else {
-    check_option(crf < 0, "crf", "cannot be used: the ", codec->name, " encoder has no quality setting to give it to");
+    check_option(crf < 0, "crf", "cannot be used: the ", codec->name,
+                 " encoder has no quality setting to give it to");
   }
-  check_av(avcodec_open2(enc, codec, nullptr), label_, ": cannot open the ", codec->name, " encoder");
+  check_av(avcodec_open2(enc, codec, nullptr), label_, ": cannot open the ", codec->name,
+           " encoder");
 
   video_out_ = avformat_new_stream(out_.get(), nullptr);
   check(video_out_ != nullptr, "out of memory adding the video stream");
-  check_av(avcodec_parameters_from_context(video_out_->codecpar, enc), label_, ": video parameters");
+  check_av(avcodec_parameters_from_context(video_out_->codecpar, enc), label_,
+           ": video parameters");
   video_out_->time_base = enc->time_base;
   video_out_->avg_frame_rate = enc->framerate;
   video_out_->sample_aspect_ratio = enc->sample_aspect_ratio;
@@ -152,7 +159,8 @@ void MediaWriter::add_copied_streams(const AVFormatContext* in, int video_stream
     if (avformat_query_codec(out_->oformat, s->codecpar->codec_id, FF_COMPLIANCE_NORMAL) != 0) {
       copy.out = avformat_new_stream(out_.get(), nullptr);
       check(copy.out != nullptr, "out of memory adding a stream");
-      check_av(avcodec_parameters_copy(copy.out->codecpar, s->codecpar), label_, ": copying ", what);
+      check_av(avcodec_parameters_copy(copy.out->codecpar, s->codecpar), label_, ": copying ",
+               what);
       copy.out->codecpar->codec_tag = 0;
       // FFmpeg 5.1's Matroska muxer turns an Opus stream's initial padding into CodecDelay
       // and moves that stream alone, which its demuxer then undoes only in part: each remux
@@ -166,7 +174,7 @@ void MediaWriter::add_copied_streams(const AVFormatContext* in, int video_stream
       av_dict_copy(&copy.out->metadata, s->metadata, 0);
     } else if (type == AVMEDIA_TYPE_AUDIO) {
       copy.transcoder = std::make_unique<AudioTranscoder>(s, out_.get(), out_->oformat->audio_codec,
-                                                           label_ + ": " + what);
+                                                          label_ + ": " + what);
       if (note_)
         note_("re-encoding " + what + " to " + copy.transcoder->encoder_name() + ": a " + ext +
               " file cannot hold " + codec);
@@ -220,12 +228,14 @@ void MediaWriter::drain_video(const AVFrame* frame) {
     }
     packet->stream_index = video_out_->index;
     const int64_t end = packet->duration > 0 && packet->pts != AV_NOPTS_VALUE
-                            ? packet->pts + packet->duration : AV_NOPTS_VALUE;
+                            ? packet->pts + packet->duration
+                            : AV_NOPTS_VALUE;
     av_packet_rescale_ts(packet.get(), encoder_->time_base, video_out_->time_base);
     // Into a coarser time base (GIF's 1/100 s, Matroska's 1 ms) the end is rounded, not the
     // duration: a rounded duration would put the last frame's end up to a tick off.
     if (end != AV_NOPTS_VALUE) {
-      packet->duration = av_rescale_q(end, encoder_->time_base, video_out_->time_base) - packet->pts;
+      packet->duration =
+          av_rescale_q(end, encoder_->time_base, video_out_->time_base) - packet->pts;
       last_pts_ = packet->pts;
       last_end_ = packet->pts + packet->duration;
     }

@@ -18,8 +18,9 @@
 namespace comicgan::video {
 
 struct EncodeOptions {
-  std::string codec;  // "" = the container's usual one: libx264 (mp4/mkv/mov), libvpx-vp9 (webm), gif
-  int crf = -1;       // -1 = the codec's comicgan default (x264: 18, vp9: 31, mpeg4: q 3)
+  std::string
+      codec;     // "" = the container's usual one: libx264 (mp4/mkv/mov), libvpx-vp9 (webm), gif
+  int crf = -1;  // -1 = the codec's comicgan default (x264: 18, vp9: 31, mpeg4: q 3)
 };
 
 class MediaWriter : public FrameSink {
@@ -57,7 +58,7 @@ class MediaWriter : public FrameSink {
   int64_t last_pts_ = 0, last_end_ = -1;  // the last video packet muxed (stream time base)
   struct CopiedStream {
     AVRational in_time_base{0, 1};
-    AVStream* out = nullptr;                     // when copied
+    AVStream* out = nullptr;                      // when copied
     std::unique_ptr<AudioTranscoder> transcoder;  // when re-encoded
   };
   std::map<int, CopiedStream> copied_;  // by input stream index

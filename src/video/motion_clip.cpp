@@ -14,12 +14,13 @@ namespace comicgan::video {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-constexpr double kMargin = 1.15;  // the view starts this much inside the photo: room to pan and shake
+constexpr double kMargin =
+    1.15;  // the view starts this much inside the photo: room to pan and shake
 
 // What the camera does during one shot, drawn once per shot from the seed.
 struct Shot {
   int photo = 0, first = 0, length = 1;  // which photo, its frames
-  double pan_x = 1, pan_y = 0.3;  // direction (signs) and relative vertical share
+  double pan_x = 1, pan_y = 0.3;         // direction (signs) and relative vertical share
   bool zoom_in = true;
   double phase[5] = {0, 0, 0, 0, 0};
 };
@@ -51,7 +52,8 @@ Image motion_clip_frame(const std::vector<Image>& photos, const MotionClip& clip
   check(photo.channels == 3, "motion clip: photos must be RGB");
   const double W = photo.width, H = photo.height, w = clip.width, h = clip.height;
 
-  // Progress through the shot, the zoom at that point and the view's scale (output px per photo px).
+  // Progress through the shot, the zoom at that point and the view's scale (output px per photo
+  // px).
   const double u = shot.length > 1 ? double(index - shot.first) / (shot.length - 1) : 0.0;
   const double z = 1 + clip.zoom * (shot.zoom_in ? u : 1 - u);
   const double k = std::max(w / W, h / H) * kMargin * z;

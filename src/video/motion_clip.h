@@ -19,10 +19,10 @@ struct MotionClip {
   int frames = 60;  // split evenly over the photos, a cut between each
   Rational time_base{1, 30000};
   Rational frame_rate{30000, 1001};
-  double pan = 0.10;     // over one shot, as a fraction of the view's width
-  double zoom = 0.10;    // over one shot: the view's scale changes by this factor
-  double shake = 1.2;    // hand-held shake, output pixels (peak), plus +-0.15 degree roll
-  uint64_t seed = 1;     // pan direction, zoom in or out and the shake, per shot
+  double pan = 0.10;   // over one shot, as a fraction of the view's width
+  double zoom = 0.10;  // over one shot: the view's scale changes by this factor
+  double shake = 1.2;  // hand-held shake, output pixels (peak), plus +-0.15 degree roll
+  uint64_t seed = 1;   // pan direction, zoom in or out and the shake, per shot
 };
 
 // Frame `index` (0-based) of `clip` filmed over `photos` (RGB).

@@ -23,7 +23,8 @@ struct FlowField {
 struct FlowOptions {
   int max_side = 1024;                 // flow is computed at most this large, then scaled up
   double min_visible_fraction = 0.35;  // below: a scene cut
-  double max_photometric_error = 30;   // mean |I_t - warp(I_{t-1})| over visible pixels (0..255) above: a cut
+  double max_photometric_error =
+      30;  // mean |I_t - warp(I_{t-1})| over visible pixels (0..255) above: a cut
 };
 
 class FlowEstimator {

@@ -70,8 +70,10 @@ std::unique_ptr<FrameSource> open_frame_source(const std::string& path, Rational
 StylizeVideoReport stylize_video(const StylizeVideoJob& job, const BatchStylizer& stylize,
                                  const std::function<void(const std::string&)>& note,
                                  const std::function<void(const VideoProgress&)>& progress) {
-  check_option(job.batch >= 1 && job.batch <= 256, "batch", "must be in [1,256], found ", job.batch);
-  check_option(job.strength >= 0 && job.strength <= 1, "strength", "must be in [0,1], found ", job.strength);
+  check_option(job.batch >= 1 && job.batch <= 256, "batch", "must be in [1,256], found ",
+               job.batch);
+  check_option(job.strength >= 0 && job.strength <= 1, "strength", "must be in [0,1], found ",
+               job.strength);
   std::unique_ptr<FrameSource> source = open_frame_source(job.input, job.folder_fps, job.limits);
   auto* media = dynamic_cast<MediaReader*>(source.get());
   const VideoInfo info = source->info();
@@ -187,7 +189,8 @@ StylizeVideoReport stylize_video(const StylizeVideoJob& job, const BatchStylizer
       }
       state.done += int64_t(batch.size());
       state.total = std::max(state.total, state.done);
-      state.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      state.seconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (progress) progress(state);
     }
   } catch (...) {

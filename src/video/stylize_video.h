@@ -40,8 +40,8 @@ struct StylizeVideoJob {
   ConsistencyOptions consistency_options;
   FlowOptions flow_options;
   float strength = 1.0f;
-  int batch = 4;                 // frames per forward()
-  Rational folder_fps{25, 1};    // timestamps for frames read from a folder
+  int batch = 4;               // frames per forward()
+  Rational folder_fps{25, 1};  // timestamps for frames read from a folder
   VideoLimits limits;
   // Set (from any thread, or a signal handler) to stop early as described above.
   const std::atomic<bool>* cancel = nullptr;
@@ -59,10 +59,10 @@ struct VideoProgress {
 
 struct StylizeVideoReport {
   int64_t frames = 0;
-  bool interrupted = false;   // stopped early; `output` holds the first `frames` frames
-  bool written = false;       // false: interrupted before any frame, nothing was left
+  bool interrupted = false;  // stopped early; `output` holds the first `frames` frames
+  bool written = false;      // false: interrupted before any frame, nothing was left
   double seconds = 0;
-  std::string codec;          // the video encoder used
+  std::string codec;  // the video encoder used
 };
 
 StylizeVideoReport stylize_video(const StylizeVideoJob& job, const BatchStylizer& stylize,

@@ -36,7 +36,8 @@ Image synthetic_frame(const SyntheticClip& clip, int index) {
   Image img(clip.width, clip.height, 3);
   int scene = clip.scene_cut_at >= 0 && index >= clip.scene_cut_at ? 1 : 0;
   double pan = index * clip.speed;
-  double ox = clip.width * 0.15 + index * clip.speed * 2.5, oy = clip.height * 0.3 + index * 0.6 * clip.speed;
+  double ox = clip.width * 0.15 + index * clip.speed * 2.5,
+         oy = clip.height * 0.3 + index * 0.6 * clip.speed;
   double side = std::min(clip.width, clip.height) * 0.35;
   for (int y = 0; y < clip.height; ++y)
     for (int x = 0; x < clip.width; ++x) {
@@ -51,7 +52,8 @@ Image synthetic_frame(const SyntheticClip& clip, int index) {
 void write_synthetic_clip(const std::string& path, const SyntheticClip& clip) {
   quiet_ffmpeg_log();
   AVFormatContext* raw = nullptr;
-  check_av(avformat_alloc_output_context2(&raw, nullptr, nullptr, path.c_str()), path, ": container");
+  check_av(avformat_alloc_output_context2(&raw, nullptr, nullptr, path.c_str()), path,
+           ": container");
   OutputContext out(raw);
 
   const AVCodec* vcodec = avcodec_find_encoder_by_name(clip.video_codec.c_str());
@@ -157,8 +159,8 @@ void write_synthetic_clip(const std::string& path, const SyntheticClip& clip) {
       std::copy(text.begin(), text.end(), sub->data);
       sub->stream_index = sst->index;
       sub->pts = sub->dts = av_rescale_q(last_pts, tb, sst->time_base);
-      sub->duration = av_rescale_q(8, AVRational{clip.frame_rate.den, clip.frame_rate.num},
-                                   sst->time_base);
+      sub->duration =
+          av_rescale_q(8, AVRational{clip.frame_rate.den, clip.frame_rate.num}, sst->time_base);
       sub->flags |= AV_PKT_FLAG_KEY;
       check_av(av_interleaved_write_frame(out.get(), sub.get()), path, ": write");
     }

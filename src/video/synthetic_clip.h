@@ -24,8 +24,8 @@ struct SyntheticClip {
   bool audio = true;         // a 440 Hz tone, AAC, 44.1 kHz, as long as the video
   bool subtitles = false;    // a caption every 8 frames: mov_text in .mp4/.mov, SubRip elsewhere
   std::string video_codec = "mpeg4";
-  int scene_cut_at = -1;     // frame index from which a different scene is shown
-  double speed = 1.0;        // pixels per frame of the background pan (the object moves 2.5x)
+  int scene_cut_at = -1;  // frame index from which a different scene is shown
+  double speed = 1.0;     // pixels per frame of the background pan (the object moves 2.5x)
 };
 
 // Frame `index` as stored in the file (before any rotation).

@@ -21,7 +21,7 @@ struct VideoBenchOptions {
 struct VideoBenchResult {
   int width = 0, height = 0;
   int64_t frames = 0;
-  double seconds = 0;            // stylize_video's wall time, clip generation excluded
+  double seconds = 0;  // stylize_video's wall time, clip generation excluded
   double frames_per_second = 0;
   double warping_error = 0;  // of the output, 0..1: eval/warping_error.h, as `eval video`
   double input_warping_error = 0;

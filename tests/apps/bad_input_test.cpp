@@ -2,11 +2,11 @@
 // a non-zero exit status, and no output file (nor a temporary) left behind.
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <sys/wait.h>
 
 #include "io/atomic_file.h"
 #include "io/crafted_images.h"
@@ -121,8 +121,9 @@ TEST_F(BadInput, UnwritableOutputLocation) {
   fs::copy_file(fixture("animegan2/photo_37x50.png"), path("photo.png"));
   write("file", "x");  // a file where a folder should be
   for (std::string target : {path("file/out.png"), path("file/deeper/out.png")})
-    expect_clean_failure(cli("stylize " + path("photo.png") + " -o " + target + " --model " + model_),
-                         target, "", 2);
+    expect_clean_failure(
+        cli("stylize " + path("photo.png") + " -o " + target + " --model " + model_), target, "",
+        2);
 }
 
 TEST_F(BadInput, MissingOutputFoldersAreCreated) {
@@ -136,8 +137,8 @@ TEST_F(BadInput, MissingOutputFoldersAreCreated) {
 TEST_F(BadInput, ModelFileThatIsNotAModel) {
   fs::copy_file(fixture("animegan2/photo_37x50.png"), path("photo.png"));
   write("model.cgm", "PK\3\4 not really anything");
-  expect_clean_failure(cli("stylize " + path("photo.png") + " -o " + path("out.png") +
-                           " --model " + path("model.cgm")),
+  expect_clean_failure(cli("stylize " + path("photo.png") + " -o " + path("out.png") + " --model " +
+                           path("model.cgm")),
                        "model.cgm", "not a comicgan model file", 2);
 }
 

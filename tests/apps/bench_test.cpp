@@ -34,7 +34,8 @@ TEST(BenchCli, JsonHasFastAndReferenceRowsWithEveryFigure) {
     EXPECT_GT(row["gflops"].get<double>(), 0);
     EXPECT_GT(row["peak_rss_mib"].get<double>(), 0);
     EXPECT_TRUE(row.contains("speedup_vs_reference"));
-    if (row["engine"] == "fast") EXPECT_TRUE(row["seconds_per_layer_type"].contains("norm_act_pad"));
+    if (row["engine"] == "fast")
+      EXPECT_TRUE(row["seconds_per_layer_type"].contains("norm_act_pad"));
   }
 }
 

@@ -35,8 +35,8 @@ class StylizeParity : public ::testing::Test {
   void expect_port_pixels(const std::string& align, const std::string& photo,
                           const std::string& expected) {
     std::string model = (dir_ / "small.cgm").string(), out = (dir_ / "out.png").string();
-    ASSERT_EQ(run("import animegan2 " + fixture("small.pt") + " -o " + model +
-                  " --align-corners " + align),
+    ASSERT_EQ(run("import animegan2 " + fixture("small.pt") + " -o " + model + " --align-corners " +
+                  align),
               0);
     ASSERT_EQ(run("stylize " + fixture(photo) + " -o " + out + " --model " + model), 0);
     Image got = io::read_image(out), want = io::read_image(fixture(expected));

@@ -31,8 +31,8 @@ Image gradient(int w, int h) {
 }
 
 int run_cli(const std::string& args, const fs::path& log) {
-  std::string command = std::string(COMICGAN_CLI) + " synth " + args + " --threads 1 > " +
-                        log.string() + " 2>&1";
+  std::string command =
+      std::string(COMICGAN_CLI) + " synth " + args + " --threads 1 > " + log.string() + " 2>&1";
   int status = std::system(command.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
@@ -41,7 +41,8 @@ class SynthCli : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = comicgan_test::scratch_folder(
-        std::string("synth-cli-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        std::string("synth-cli-") +
+        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "in" / "sub");
   }
@@ -76,7 +77,8 @@ TEST_F(SynthCli, SymlinkedFilesKeepTheirNameInsideTheOutputFolder) {
   io::write_image((dir_ / "elsewhere" / "real.png").string(), gradient(40, 32));
   fs::create_symlink(dir_ / "elsewhere" / "real.png", dir_ / "in" / "sub" / "link.png");
   ASSERT_EQ(run_cli((dir_ / "in").string() + " -o " + (dir_ / "out").string() + " --look none",
-                    dir_ / "log.txt"), 0);
+                    dir_ / "log.txt"),
+            0);
   EXPECT_TRUE(fs::exists(dir_ / "out" / "sub" / "link.png"));
   EXPECT_FALSE(fs::exists(dir_ / "out" / "real.png"));
   EXPECT_FALSE(fs::exists(dir_ / "elsewhere" / "real.png.tmp"));

@@ -49,7 +49,9 @@ bool same_bytes(const cv::Mat& a, const cv::Mat& b) {
   return a.size() == b.size() && a.type() == b.type() && cv::norm(a, b, cv::NORM_INF) == 0;
 }
 
-bool black(const cv::Mat& bgr, int y, int x) { return bgr.at<cv::Vec3b>(y, x) == cv::Vec3b(0, 0, 0); }
+bool black(const cv::Mat& bgr, int y, int x) {
+  return bgr.at<cv::Vec3b>(y, x) == cv::Vec3b(0, 0, 0);
+}
 
 int black_pixels(const cv::Mat& bgr) {
   cv::Mat mask;
@@ -85,8 +87,8 @@ TEST(ComicRender, SeedPicksThePalette) {
 }
 
 TEST(ComicRender, OutputHasTheInputSize) {
-  for (auto [w, h] : std::vector<std::pair<int, int>>{{1, 1}, {3, 2}, {37, 50}, {301, 173},
-                                                      {1100, 613}}) {
+  for (auto [w, h] :
+       std::vector<std::pair<int, int>>{{1, 1}, {3, 2}, {37, 50}, {301, 173}, {1100, 613}}) {
     for (const auto& name : data::comic_look_names()) {
       cv::Mat out = data::render_comic(scene(w, h), data::comic_look(name));
       EXPECT_EQ(out.cols, w) << name;
@@ -179,8 +181,8 @@ TEST(ComicRender, MangaMidTonesBecomeARegularDotScreen) {
   const int w = 240, h = 240;
   cv::Mat light = data::render_comic(flat(w, h, 255), data::comic_look("manga"));
   cv::Mat dark = data::render_comic(flat(w, h, 10), data::comic_look("manga"));
-  EXPECT_EQ(black_pixels(light), 0);             // white stays paper
-  EXPECT_EQ(black_pixels(dark), w * h);          // near black is solid ink
+  EXPECT_EQ(black_pixels(light), 0);     // white stays paper
+  EXPECT_EQ(black_pixels(dark), w * h);  // near black is solid ink
 
   double previous_share = 0;
   for (int gray : {190, 120}) {  // lighter tone: smaller dots

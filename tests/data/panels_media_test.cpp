@@ -47,7 +47,8 @@ TEST(Panels, FindsEachPanelInReadingOrderInset) {
   for (const auto& r : panels) {
     Image crop = data::crop(page, r);
     int white = 0;
-    for (size_t i = 0; i < crop.pixels.size(); i += 3) white += crop.pixels[i] == 255 && crop.pixels[i + 1] == 255;
+    for (size_t i = 0; i < crop.pixels.size(); i += 3)
+      white += crop.pixels[i] == 255 && crop.pixels[i + 1] == 255;
     EXPECT_LE(white, 16);  // only the highlight
   }
 }

@@ -8,10 +8,10 @@
 #include <fstream>
 
 #include "comicgan/error.h"
-#include "error_message.h"
 #include "data/edge_preserving_media.h"
 #include "data/prepared_data.h"
 #include "data/prepared_format.h"
+#include "error_message.h"
 #include "io/image_io.h"
 #include "test_paths.h"
 

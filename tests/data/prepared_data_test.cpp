@@ -8,8 +8,8 @@
 #include <set>
 
 #include "comicgan/error.h"
-#include "error_message.h"
 #include "data/prepared_fixture.h"
+#include "error_message.h"
 #include "test_paths.h"
 
 using namespace comicgan;

@@ -14,10 +14,10 @@
 #include "io/image_io.h"
 #include "models/discriminator.h"
 #include "models/generator.h"
+#include "test_paths.h"
 #include "train/checkpoint.h"
 #include "train/synthetic_batches.h"
 #include "train/trainer.h"
-#include "test_paths.h"
 
 using namespace comicgan;
 using namespace comicgan::eval_test;
@@ -179,8 +179,9 @@ TEST(EvalDiscriminator, CliReportsTheVerdictOfARunFolder) {
 
   // A generator file is not a discriminator: one line that says so.
   r = run_command(std::string(COMICGAN_CLI) + " eval -m " + (run.run / "model.cgm").string() +
-                  " --photos " + run.photos.string() + " --disc " + (run.run / "model.cgm").string() +
-                  " -o " + (run.dir / "bad").string() + " --size 32 --no-vgg --threads 1");
+                  " --photos " + run.photos.string() + " --disc " +
+                  (run.run / "model.cgm").string() + " -o " + (run.dir / "bad").string() +
+                  " --size 32 --no-vgg --threads 1");
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.output.find("not a discriminator file"), std::string::npos) << r.output;
 }

@@ -34,7 +34,8 @@ TEST(EvalCli, ComparesTwoModelsAndWritesTheReport) {
     ASSERT_TRUE(j["models"][0]["metrics"].contains(key)) << key;
     EXPECT_TRUE(j["models"][1]["metrics"].contains(key)) << key;
   }
-  EXPECT_NE(j["models"][0]["metrics"]["fid"]["network"].get<std::string>().find("Inception-v3 pool3, 128-d"),
+  EXPECT_NE(j["models"][0]["metrics"]["fid"]["network"].get<std::string>().find(
+                "Inception-v3 pool3, 128-d"),
             std::string::npos);
   EXPECT_GT(j["models"][0]["metrics"]["images_per_s"]["value"].get<double>(), 0);
   double ssim = j["models"][0]["metrics"]["ssim"]["value"];
@@ -78,8 +79,9 @@ TEST(EvalCli, TheClassicalRendererIsABaselineRow) {
   auto dir = temp_folder("cli_synth");
   std::string m1 = write_tiny_model(dir, "tiny", 4);
   std::string photos = write_pictures(dir / "photos", 2, 64, 48, false);
-  auto r = run_command(std::string(COMICGAN_CLI) + " eval -m " + m1 + " --compare synth:comic --photos " +
-                       photos + " -o " + (dir / "r").string() + " --size 32 --no-vgg --threads 1");
+  auto r = run_command(std::string(COMICGAN_CLI) + " eval -m " + m1 +
+                       " --compare synth:comic --photos " + photos + " -o " + (dir / "r").string() +
+                       " --size 32 --no-vgg --threads 1");
   ASSERT_EQ(r.status, 0) << r.output;
   std::ifstream in(dir / "r" / "metrics.json");
   auto j = nlohmann::json::parse(in);
@@ -101,11 +103,12 @@ TEST(EvalCli, ModelsOfOneNameAreToldApartByTheirFiles) {
   auto dir = temp_folder("cli_same_name");
   fs::create_directories(dir / "a");
   fs::create_directories(dir / "b");
-  std::string m1 = write_tiny_model(dir / "a", "comic", 5), m2 = write_tiny_model(dir / "b", "comic", 6);
+  std::string m1 = write_tiny_model(dir / "a", "comic", 5),
+              m2 = write_tiny_model(dir / "b", "comic", 6);
   std::string photos = write_pictures(dir / "photos", 2, 64, 48, false);
-  auto r = run_command(std::string(COMICGAN_CLI) + " eval -m " + m1 + " --compare " + m2 +
-                       " --photos " + photos + " -o " + (dir / "r").string() +
-                       " --size 32 --no-vgg --threads 1");
+  auto r =
+      run_command(std::string(COMICGAN_CLI) + " eval -m " + m1 + " --compare " + m2 + " --photos " +
+                  photos + " -o " + (dir / "r").string() + " --size 32 --no-vgg --threads 1");
   ASSERT_EQ(r.status, 0) << r.output;
   std::ifstream in(dir / "r" / "metrics.json");
   auto j = nlohmann::json::parse(in);

@@ -45,8 +45,9 @@ inline std::string write_pictures(const fs::path& dir, int count, int w, int h, 
     cv::Mat m(h, w, CV_8UC3);
     for (int y = 0; y < h; ++y)
       for (int x = 0; x < w; ++x)
-        m.at<cv::Vec3b>(y, x) = flat ? cv::Vec3b(220, 200, 180)
-                                     : cv::Vec3b(uchar(x * 255 / w), uchar(y * 255 / h), uchar(40 * i));
+        m.at<cv::Vec3b>(y, x) =
+            flat ? cv::Vec3b(220, 200, 180)
+                 : cv::Vec3b(uchar(x * 255 / w), uchar(y * 255 / h), uchar(40 * i));
     for (int s = 0; s < 3; ++s) {
       cv::Point c(rng.uniform(0, w), rng.uniform(0, h));
       cv::Scalar colour(rng.uniform(0, 255), rng.uniform(0, 255), rng.uniform(0, 255));
@@ -69,7 +70,8 @@ inline CommandResult run_command(const std::string& command) {
   if (!pipe) return r;
   std::array<char, 4096> buffer;
   size_t n;
-  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) r.output.append(buffer.data(), n);
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
+    r.output.append(buffer.data(), n);
   int status = ::pclose(pipe);
   r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;

@@ -4,8 +4,8 @@
 #include "eval/fid_inception.h"
 
 #include <gtest/gtest.h>
-#include <algorithm>
 #include <torch/torch.h>
+#include <algorithm>
 
 #include "comicgan/error.h"
 #include "eval/feature_distance.h"
@@ -36,13 +36,15 @@ TEST(EvalFidInception, FeaturesFidAndKidMatchThePythonReference) {
 
 TEST(EvalFidInception, NamesTheMissingTensor) {
   auto tensors = io::read_torch_checkpoint(small_net());
-  tensors.erase(std::remove_if(tensors.begin(), tensors.end(),
-                               [](const auto& t) { return t.first == "Mixed_6c.branch7x7_2.bn.running_var"; }),
+  tensors.erase(std::remove_if(
+                    tensors.begin(), tensors.end(),
+                    [](const auto& t) { return t.first == "Mixed_6c.branch7x7_2.bn.running_var"; }),
                 tensors.end());
   try {
     eval::FidInception net(tensors, "cut.pt");
     FAIL() << "loaded a state_dict with a tensor missing";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("Mixed_6c.branch7x7_2.bn.running_var"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("Mixed_6c.branch7x7_2.bn.running_var"), std::string::npos)
+        << e.what();
   }
 }

@@ -1,4 +1,5 @@
-// Each metric against the NumPy / PyTorch / OpenCV reference of tests/fixtures/eval/make_metrics.py.
+// Each metric against the NumPy / PyTorch / OpenCV reference of
+// tests/fixtures/eval/make_metrics.py.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -35,8 +36,10 @@ TEST(EvalSwd, LaplacianPyramidMatchesNumpy) {
   const auto& ref = reference();
   auto pyramid = eval::laplacian_pyramid(ref.at("swd.images_a"), 2);
   ASSERT_EQ(pyramid.size(), 2u);
-  EXPECT_TRUE(torch::allclose(pyramid[0].to(torch::kDouble), ref.at("swd.pyramid_a.0"), 1e-5, 1e-5));
-  EXPECT_TRUE(torch::allclose(pyramid[1].to(torch::kDouble), ref.at("swd.pyramid_a.1"), 1e-5, 1e-5));
+  EXPECT_TRUE(
+      torch::allclose(pyramid[0].to(torch::kDouble), ref.at("swd.pyramid_a.0"), 1e-5, 1e-5));
+  EXPECT_TRUE(
+      torch::allclose(pyramid[1].to(torch::kDouble), ref.at("swd.pyramid_a.1"), 1e-5, 1e-5));
 }
 
 TEST(EvalSwd, PatchesNormalisationAndSlicedWassersteinMatchNumpy) {
@@ -56,9 +59,11 @@ TEST(EvalSwd, PatchesNormalisationAndSlicedWassersteinMatchNumpy) {
 TEST(EvalSwd, ASetAgainstItselfIsZeroAndAShiftedSetIsFarther) {
   torch::manual_seed(5);
   // Smooth random pictures with structure at several scales.
-  auto base = torch::nn::functional::interpolate(
-      torch::rand({6, 3, 16, 16}) * 2 - 1,
-      torch::nn::functional::InterpolateFuncOptions().size(std::vector<int64_t>{64, 64}).mode(torch::kBilinear).align_corners(false));
+  auto base = torch::nn::functional::interpolate(torch::rand({6, 3, 16, 16}) * 2 - 1,
+                                                 torch::nn::functional::InterpolateFuncOptions()
+                                                     .size(std::vector<int64_t>{64, 64})
+                                                     .mode(torch::kBilinear)
+                                                     .align_corners(false));
   auto noisy = base + 0.05 * torch::randn_like(base);
   eval::SwdOptions o;
   o.patches_per_image = 64;
@@ -66,7 +71,9 @@ TEST(EvalSwd, ASetAgainstItselfIsZeroAndAShiftedSetIsFarther) {
   EXPECT_EQ(self.resolutions, (std::vector<int64_t>{64, 32, 16}));
   EXPECT_LT(self.mean, 1e-6);
   auto near = eval::sliced_wasserstein_distance(base, noisy, o).mean;
-  auto contrast = eval::sliced_wasserstein_distance(base, (base * 0.3).tanh() + 0.3 * torch::randn_like(base), o).mean;
+  auto contrast = eval::sliced_wasserstein_distance(
+                      base, (base * 0.3).tanh() + 0.3 * torch::randn_like(base), o)
+                      .mean;
   auto far = eval::sliced_wasserstein_distance(base, torch::rand_like(base) * 2 - 1, o).mean;
   EXPECT_GT(near, self.mean);
   // Margins leave room for the CPU-dependent random streams (vectorised randn differs by ISA).
@@ -110,14 +117,16 @@ TEST(EvalFeatureDistance, KidMatchesNumpyUnbiasedPolynomialMmd) {
 
 TEST(EvalContent, SsimMatchesWangEtAlReference) {
   const auto& ref = reference();
-  Image a = picture_from(ref.at("content.picture_a")), b = picture_from(ref.at("content.picture_b"));
+  Image a = picture_from(ref.at("content.picture_a")),
+        b = picture_from(ref.at("content.picture_b"));
   EXPECT_NEAR(eval::ssim_luminance(a, b), scalar(ref, "content.ssim"), 1e-9);
   EXPECT_NEAR(eval::ssim_luminance(a, a), 1.0, 1e-12);
 }
 
 TEST(EvalContent, EdgeF1MatchesOpenCvReference) {
   const auto& ref = reference();
-  Image a = picture_from(ref.at("content.picture_a")), b = picture_from(ref.at("content.picture_b"));
+  Image a = picture_from(ref.at("content.picture_a")),
+        b = picture_from(ref.at("content.picture_b"));
   auto e = eval::edge_f1(a, b);
   EXPECT_GT(e.edges_a, 0);
   EXPECT_NEAR(e.precision, scalar(ref, "content.edge_precision"), 1e-12);
@@ -136,7 +145,8 @@ TEST(EvalLook, ColourShiftAndFlatGainMatchOpenCvReference) {
   EXPECT_NEAR(eval::colour_shift(a, b), scalar(ref, "look.colour_shift"), 1e-4);
   EXPECT_NEAR(eval::flat_fraction(a), scalar(ref, "look.flat_a"), 1e-12);
   EXPECT_NEAR(eval::flat_fraction(b), scalar(ref, "look.flat_b"), 1e-12);
-  EXPECT_NEAR(eval::flat_gain(a, b), scalar(ref, "look.flat_b") - scalar(ref, "look.flat_a"), 1e-12);
+  EXPECT_NEAR(eval::flat_gain(a, b), scalar(ref, "look.flat_b") - scalar(ref, "look.flat_a"),
+              1e-12);
   EXPECT_GT(eval::flat_gain(a, b), 0.3);  // the mean-shift filtered copy is much flatter
   EXPECT_DOUBLE_EQ(eval::colour_shift(a, a), 0.0);
   EXPECT_DOUBLE_EQ(eval::flat_gain(a, a), 0.0);

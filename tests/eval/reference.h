@@ -14,7 +14,8 @@ namespace comicgan::eval_test {
 
 inline std::map<std::string, at::Tensor> load_reference(const std::string& file) {
   std::map<std::string, at::Tensor> named;
-  for (auto& [name, tensor] : io::read_torch_checkpoint(std::string(COMICGAN_FIXTURES) + "/eval/" + file))
+  for (auto& [name, tensor] :
+       io::read_torch_checkpoint(std::string(COMICGAN_FIXTURES) + "/eval/" + file))
     named[name] = tensor;
   return named;
 }

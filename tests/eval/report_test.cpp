@@ -5,10 +5,10 @@
 #include <cmath>
 #include <fstream>
 
+#include "comicgan/error.h"
 #include "eval/eval_fixtures.h"
 #include "eval/report.h"
 #include "io/image_io.h"
-#include "comicgan/error.h"
 #include "test_paths.h"
 
 using namespace comicgan;
@@ -18,7 +18,8 @@ namespace {
 
 Image solid(int side, uint8_t r, uint8_t g, uint8_t b) {
   Image img(side, side, 3);
-  for (size_t i = 0; i < img.pixels.size(); i += 3) img.pixels[i] = r, img.pixels[i + 1] = g, img.pixels[i + 2] = b;
+  for (size_t i = 0; i < img.pixels.size(); i += 3)
+    img.pixels[i] = r, img.pixels[i + 1] = g, img.pixels[i + 2] = b;
   return img;
 }
 
@@ -44,13 +45,12 @@ eval::Evaluation sample_evaluation() {
     r.swd_per_level = {1.5, 2.5};
     ev.models.push_back(r);
   }
-  ev.verdict = eval::summarize_verdict(
-      "run/discriminator.cgm",
-      {{"generated: model <a>", {0.1, 0.4, 0.3}},
-       {"generated: model b", {0.2, 0.0, -0.1}},
-       {"style", {1.0, 1.2, 0.9}},
-       {"photos", {-1.0, -0.5, -0.2}}},
-      4);
+  ev.verdict = eval::summarize_verdict("run/discriminator.cgm",
+                                       {{"generated: model <a>", {0.1, 0.4, 0.3}},
+                                        {"generated: model b", {0.2, 0.0, -0.1}},
+                                        {"style", {1.0, 1.2, 0.9}},
+                                        {"photos", {-1.0, -0.5, -0.2}}},
+                                       4);
   for (size_t i = 0; i < ev.photos.images.size(); ++i) ev.nearest_style.push_back({int(i), 0});
   ev.notes.push_back("a note");
   return ev;
@@ -64,7 +64,8 @@ TEST(EvalReport, VerdictHistogramsShareBinsAndCountEveryPicture) {
   EXPECT_EQ(v.sets[0].histogram, (std::vector<int64_t>{0, 0, 2, 2}));  // 4 lands in the last bin
   EXPECT_EQ(v.sets[1].histogram, (std::vector<int64_t>{1, 0, 0, 0}));
   EXPECT_DOUBLE_EQ(v.sets[0].mean, 1.75);
-  EXPECT_NEAR(v.sets[0].stddev, std::sqrt((1.75 * 1.75 + 0.75 * 0.75 + 0.25 * 0.25 + 2.25 * 2.25) / 4), 1e-12);
+  EXPECT_NEAR(v.sets[0].stddev,
+              std::sqrt((1.75 * 1.75 + 0.75 * 0.75 + 0.25 * 0.25 + 2.25 * 2.25) / 4), 1e-12);
   EXPECT_NEAR(v.sets[1].mean_probability, 1 / (1 + std::exp(4.0)), 1e-12);
 }
 
@@ -125,10 +126,12 @@ TEST(EvalReport, Base64MatchesRfc4648Vectors) {
 
 TEST(EvalReport, HtmlOpensInHeadlessChromiumWithoutErrors) {
   const fs::path browser_dir = fs::path(comicgan_test::source_dir()) / "tests" / "eval" / "browser";
-  if (!fs::exists("/usr/bin/chromium")) GTEST_SKIP() << "no /usr/bin/chromium (scripts/setup installs it)";
+  if (!fs::exists("/usr/bin/chromium"))
+    GTEST_SKIP() << "no /usr/bin/chromium (scripts/setup installs it)";
   if (run_command("node --version").status != 0) GTEST_SKIP() << "no node on PATH";
   if (!fs::exists(browser_dir / "node_modules" / "playwright-core"))
-    GTEST_SKIP() << "playwright-core is not installed in " << browser_dir << " (scripts/setup installs it)";
+    GTEST_SKIP() << "playwright-core is not installed in " << browser_dir
+                 << " (scripts/setup installs it)";
   auto dir = temp_folder("browser");
   auto ev = sample_evaluation();
   eval::write_report(ev, dir.string());
@@ -142,8 +145,8 @@ TEST(EvalReport, HtmlOpensInHeadlessChromiumWithoutErrors) {
   ASSERT_EQ(facts["images"].size(), 2u);
   EXPECT_EQ(facts["images"][0]["w"], 5 * (160 + 4));  // photo | 2 models | 2 nearest style
   EXPECT_EQ(facts["images"][1]["w"], 8 * (96 + 4));   // the verdict's pictures by score
-  EXPECT_EQ(facts["best"], 2);                          // swd and ssim rows
-  EXPECT_EQ(facts["svgs"], 1);                          // the verdict's histogram
+  EXPECT_EQ(facts["best"], 2);                        // swd and ssim rows
+  EXPECT_EQ(facts["svgs"], 1);                        // the verdict's histogram
   // The screenshot a person would see: the whole page, with the pictures in it.
   Image shot = io::read_image((dir / "page.png").string());
   EXPECT_GE(shot.height, 2 * 164 + 4 * (22 + 96 + 18 + 4)) << "both pictures are on the page";

@@ -28,17 +28,18 @@ cv::Mat scene(int t) {
   for (int y = 0; y < m.rows; ++y)
     for (int x = 0; x < m.cols; ++x) {
       int u = x + 2 * t;
-      m.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(128 + 90 * std::sin(u * 0.31) * std::cos(y * 0.23)),
-                                        uchar(128 + 80 * std::sin(u * 0.17 + y * 0.29)),
-                                        uchar((u * 5 + y * 3) % 256));
+      m.at<cv::Vec3b>(y, x) =
+          cv::Vec3b(uchar(128 + 90 * std::sin(u * 0.31) * std::cos(y * 0.23)),
+                    uchar(128 + 80 * std::sin(u * 0.17 + y * 0.29)), uchar((u * 5 + y * 3) % 256));
     }
   cv::circle(m, cv::Point(40, 6 + 3 * t), 7, cv::Scalar(30, 200, 250), -1);
   return m;
 }
 
 // Writes the frames `frame(t)` for the t that `keep` accepts, losslessly (FFV1).
-std::string write_video(const fs::path& path, double fps, const std::function<cv::Mat(int)>& frame,
-                        const std::function<bool(int)>& keep = [](int) { return true; }) {
+std::string write_video(
+    const fs::path& path, double fps, const std::function<cv::Mat(int)>& frame,
+    const std::function<bool(int)>& keep = [](int) { return true; }) {
   cv::VideoWriter writer(path.string(), cv::CAP_FFMPEG, cv::VideoWriter::fourcc('F', 'F', 'V', '1'),
                          fps, cv::Size(64, 48));
   if (!writer.isOpened()) return "";

@@ -15,12 +15,16 @@ using namespace comicgan;
 namespace {
 
 // Random weights, with GroupNorm's affine parameters randomized too (they start at 1 and 0).
-std::shared_ptr<models::Generator> random_generator(bool align_corners, double width, uint64_t seed) {
+std::shared_ptr<models::Generator> random_generator(bool align_corners, double width,
+                                                    uint64_t seed) {
   torch::manual_seed(seed);
-  auto g = models::make_generator("animegan2", {{"width", width}, {"align_corners", align_corners}});
+  auto g =
+      models::make_generator("animegan2", {{"width", width}, {"align_corners", align_corners}});
   torch::NoGradGuard no_grad;
   for (auto& p : g->named_parameters())
-    if (p.value().dim() == 1) p.value().copy_(torch::randn_like(p.value()) * 0.3 + (p.key().find("weight") != std::string::npos ? 1.0 : 0.0));
+    if (p.value().dim() == 1)
+      p.value().copy_(torch::randn_like(p.value()) * 0.3 +
+                      (p.key().find("weight") != std::string::npos ? 1.0 : 0.0));
   g->eval();
   return g;
 }
@@ -37,8 +41,10 @@ TEST(FastGenerator, MatchesModuleAlignCornersAnySize) {
   for (double width : {0.5, 1.0}) {
     auto g = random_generator(true, width, 11);
     infer::FastGenerator fast(*g, at::kFloat);
-    for (auto [h, w] : std::vector<std::pair<int64_t, int64_t>>{{8, 8}, {37, 50}, {33, 17}, {27, 100}, {64, 64}})
-      EXPECT_LE(max_diff_to_module(*g, fast, h, w), 1e-4f) << "width " << width << " " << w << "x" << h;
+    for (auto [h, w] :
+         std::vector<std::pair<int64_t, int64_t>>{{8, 8}, {37, 50}, {33, 17}, {27, 100}, {64, 64}})
+      EXPECT_LE(max_diff_to_module(*g, fast, h, w), 1e-4f)
+          << "width " << width << " " << w << "x" << h;
   }
 }
 
@@ -47,7 +53,8 @@ TEST(FastGenerator, MatchesModuleScaleFactorMultiplesOfFour) {
     auto g = random_generator(false, width, 12);
     infer::FastGenerator fast(*g, at::kFloat);
     for (auto [h, w] : std::vector<std::pair<int64_t, int64_t>>{{8, 12}, {36, 44}, {20, 68}})
-      EXPECT_LE(max_diff_to_module(*g, fast, h, w), 1e-4f) << "width " << width << " " << w << "x" << h;
+      EXPECT_LE(max_diff_to_module(*g, fast, h, w), 1e-4f)
+          << "width " << width << " " << w << "x" << h;
   }
 }
 

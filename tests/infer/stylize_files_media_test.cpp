@@ -28,7 +28,8 @@ std::shared_ptr<models::Generator> small_generator() {
 
 int max_difference(const Image& a, const Image& b) {
   int worst = 0;
-  for (size_t i = 0; i < a.pixels.size(); ++i) worst = std::max(worst, std::abs(int(a.pixels[i]) - int(b.pixels[i])));
+  for (size_t i = 0; i < a.pixels.size(); ++i)
+    worst = std::max(worst, std::abs(int(a.pixels[i]) - int(b.pixels[i])));
   return worst;
 }
 

@@ -26,7 +26,8 @@ Image noise_image(int w, int h, int c, uint32_t seed) {
 TEST(Stylizer, OutputSizeEqualsInputSizeForAwkwardSizesInBothModes) {
   for (bool align : {true, false}) {
     infer::Stylizer stylizer(small_generator(align));
-    for (auto [w, h] : std::vector<std::pair<int, int>>{{1, 1}, {3, 2}, {37, 50}, {33, 17}, {64, 64}}) {
+    for (auto [w, h] :
+         std::vector<std::pair<int, int>>{{1, 1}, {3, 2}, {37, 50}, {33, 17}, {64, 64}}) {
       Image out = stylizer.stylize(noise_image(w, h, 3, 7), 1.0f);
       EXPECT_EQ(out.width, w);
       EXPECT_EQ(out.height, h);
@@ -56,7 +57,8 @@ TEST(Stylizer, PostProcessingRoundsLikeTheReference) {
   Image in = noise_image(21, 13, 3, 11);
   Image out = stylizer.stylize(in, 1.0f);
   at::Tensor y = stylizer.forward(infer::image_to_tensor(in));
-  at::Tensor expected = ((y + 1) * 127.5).clamp(0, 255).round().to(torch::kByte)[0].permute({1, 2, 0}).contiguous();
+  at::Tensor expected =
+      ((y + 1) * 127.5).clamp(0, 255).round().to(torch::kByte)[0].permute({1, 2, 0}).contiguous();
   at::Tensor got = torch::from_blob(out.pixels.data(), {13, 21, 3}, torch::kByte);
   EXPECT_TRUE(torch::equal(expected, got));
 }

@@ -17,7 +17,8 @@ namespace {
 
 std::shared_ptr<models::Generator> generator(bool align_corners, double width) {
   torch::manual_seed(21);
-  auto g = models::make_generator("animegan2", {{"width", width}, {"align_corners", align_corners}});
+  auto g =
+      models::make_generator("animegan2", {{"width", width}, {"align_corners", align_corners}});
   g->eval();
   return g;
 }
@@ -35,7 +36,9 @@ TEST(TiledForward, WithWholePictureStatisticsTilesJoinExactly) {
     infer::FastGenerator fast(*generator(align, 0.25), at::kFloat);
     // Sizes that leave ragged last tiles; multiples of 4 where the architecture needs them.
     using Case = std::array<int64_t, 3>;  // height, width, tile
-    std::vector<Case> cases = align ? std::vector<Case>{{150, 133, 32}, {97, 201, 44}, {200, 190, 40}} : std::vector<Case>{{152, 136, 44}};
+    std::vector<Case> cases = align
+                                  ? std::vector<Case>{{150, 133, 32}, {97, 201, 44}, {200, 190, 40}}
+                                  : std::vector<Case>{{152, 136, 44}};
     for (auto [h, w, tile] : cases) {
       auto x = torch::rand({1, 3, h, w}) * 2 - 1;
       std::vector<infer::Moments> stats;
@@ -62,7 +65,8 @@ TEST(TiledForward, EstimatedStatisticsStayCloseOnAPhotoLikePicture) {
   ASSERT_EQ(plan.window_h, 232);
   auto stats = infer::estimate_statistics(fast, x, plan.window_h, plan.window_w);
   auto tiled = infer::tiled_forward(fast, x, plan, stats);
-  Image a = infer::tensor_to_image(whole, photo, 1.0f), b = infer::tensor_to_image(tiled, photo, 1.0f);
+  Image a = infer::tensor_to_image(whole, photo, 1.0f),
+        b = infer::tensor_to_image(tiled, photo, 1.0f);
   double db = infer::psnr(a, b);
   std::cout << "tiled (statistics from the window-sized copy) vs untiled: " << db << " dB\n";
   EXPECT_GE(db, 40.0);  // the stated tolerance: PSNR >= 40 dB of the 8-bit output

@@ -41,7 +41,8 @@ TEST(FuzzRegressions, ImageDecoder) {
 
 TEST(FuzzSeeds, ImagesDecode) {
   int seen = 0;
-  for (const auto& e : fs::directory_iterator(fs::path(COMICGAN_FIXTURES) / "fuzz-seeds" / "image")) {
+  for (const auto& e :
+       fs::directory_iterator(fs::path(COMICGAN_FIXTURES) / "fuzz-seeds" / "image")) {
     if (e.path().extension() == ".py") continue;
     Image image = io::read_image(e.path().string());
     EXPECT_EQ(image.width, 16) << e.path();

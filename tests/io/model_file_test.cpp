@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include <filesystem>
 #include <cstring>
+#include <filesystem>
 #include <functional>
 
 #include "comicgan/error.h"
@@ -95,7 +95,8 @@ TEST(ModelFile, StoresUint8AndIndexesInPlace) {
   EXPECT_EQ(img.dtype, at::kByte);
   EXPECT_EQ(img.shape, (std::vector<int64_t>{5, 7, 3}));
   EXPECT_EQ(img.offset % 64, 0u);
-  auto in_place = torch::from_blob(const_cast<uint8_t*>(data + img.offset), img.shape, torch::kUInt8);
+  auto in_place =
+      torch::from_blob(const_cast<uint8_t*>(data + img.offset), img.shape, torch::kUInt8);
   EXPECT_TRUE(torch::equal(in_place, m.tensors[0].second));
 }
 
@@ -122,7 +123,8 @@ std::string with_header(const std::function<void(nlohmann::json&)>& edit,
 
 std::string error_reading(const std::string& bytes) {
   try {
-    io::read_model_file_bytes(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), "x.cgm");
+    io::read_model_file_bytes(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(),
+                              "x.cgm");
   } catch (const Error& e) {
     return e.what();
   }
@@ -135,8 +137,8 @@ TEST(ModelFile, ReadsTensorsWithoutElements) {
   io::ModelFile m = sample();
   m.tensors.emplace_back("empty", torch::zeros({0, 4}));
   std::string bytes = io::model_file_bytes(m);
-  io::ModelFile back =
-      io::read_model_file_bytes(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), "e.cgm");
+  io::ModelFile back = io::read_model_file_bytes(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                                 bytes.size(), "e.cgm");
   ASSERT_EQ(back.tensors.size(), 4u);
   EXPECT_EQ(back.tensors[3].second.sizes(), (std::vector<int64_t>{0, 4}));
 }
@@ -148,9 +150,8 @@ TEST(ModelFile, UnchangedHeaderStillReads) {  // the helper below itself makes v
 TEST(ModelFile, RefusesSizesThatAreNotNonNegativeIntegers) {
   for (const auto& change : std::vector<std::pair<std::string, nlohmann::json>>{
            {"nbytes", 1e300}, {"offset", -64}, {"nbytes", "48"}, {"offset", 0.5}}) {
-    std::string message = error_reading(with_header([&](nlohmann::json& h) {
-      h["tensors"][0][change.first] = change.second;
-    }));
+    std::string message = error_reading(
+        with_header([&](nlohmann::json& h) { h["tensors"][0][change.first] = change.second; }));
     EXPECT_NE(message.find("is not a non-negative integer"), std::string::npos) << message;
   }
   std::string message = error_reading(with_header([](nlohmann::json& h) {
@@ -175,8 +176,7 @@ TEST(ModelFile, RefusesAbsurdNestingAndDimensions) {
   std::string deep = std::string(100000, '[') + std::string(100000, ']');
   std::string message = error_reading(with_header([](nlohmann::json&) {}, "{\"x\":" + deep + "}"));
   EXPECT_NE(message.find("nested deeper than"), std::string::npos) << message;
-  message = error_reading(with_header([](nlohmann::json& h) {
-    h["tensors"][0]["shape"] = std::vector<int>(100, 1);
-  }));
+  message = error_reading(
+      with_header([](nlohmann::json& h) { h["tensors"][0]["shape"] = std::vector<int>(100, 1); }));
   EXPECT_NE(message.find("impossible shape"), std::string::npos) << message;
 }

@@ -39,15 +39,17 @@ std::string error_of(const std::function<void()>& f) {
 void expect_fixture_tensors(const io::NamedTensors& t) {
   std::vector<std::string> names;
   for (const auto& [key, value] : t) names.push_back(key);
-  EXPECT_EQ(names, (std::vector<std::string>{"f32", "f16", "bf16", "f64", "view", "shared_a",
-                                             "shared_b", "scalar", "count", "int32", "mask",
-                                             "param", "empty"}));
-  EXPECT_TRUE(torch::equal(get(t, "f32"), torch::arange(12, torch::kFloat).reshape({3, 4}) * 0.5 - 1));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"f32", "f16", "bf16", "f64", "view", "shared_a", "shared_b",
+                                      "scalar", "count", "int32", "mask", "param", "empty"}));
+  EXPECT_TRUE(
+      torch::equal(get(t, "f32"), torch::arange(12, torch::kFloat).reshape({3, 4}) * 0.5 - 1));
   EXPECT_EQ(get(t, "f16").scalar_type(), torch::kHalf);
   EXPECT_TRUE(torch::equal(get(t, "f16"), (torch::arange(5, torch::kFloat) / 4).to(torch::kHalf)));
   EXPECT_EQ(get(t, "bf16").scalar_type(), torch::kBFloat16);
-  EXPECT_TRUE(torch::equal(get(t, "bf16"),
-                           (torch::arange(6, torch::kFloat) * 0.25).reshape({2, 3}).to(torch::kBFloat16)));
+  EXPECT_TRUE(
+      torch::equal(get(t, "bf16"),
+                   (torch::arange(6, torch::kFloat) * 0.25).reshape({2, 3}).to(torch::kBFloat16)));
   EXPECT_TRUE(torch::equal(get(t, "f64"), torch::arange(3, torch::kDouble) / 3));
   at::Tensor base = torch::arange(40, torch::kFloat).reshape({5, 8});
   EXPECT_TRUE(get(t, "view").is_contiguous());
@@ -149,8 +151,9 @@ TEST(TorchCheckpoint, RefusesFilesThatAreNotCheckpoints) {
             std::string::npos);
   EXPECT_NE(error_of([&] { io::read_torch_checkpoint(text); }).find("not a zip archive"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { io::read_torch_checkpoint((dir / "absent.pt").string()); })
-                .find("cannot open"),
+  EXPECT_NE(error_of([&] {
+              io::read_torch_checkpoint((dir / "absent.pt").string());
+            }).find("cannot open"),
             std::string::npos);
   fs::remove_all(dir);
 }
@@ -158,13 +161,15 @@ TEST(TorchCheckpoint, RefusesFilesThatAreNotCheckpoints) {
 TEST(TorchCheckpoint, LimitsAreCheckedBeforeAllocating) {
   io::CheckpointLimits small;
   small.max_tensor_bytes = 100;  // the fixture's storages hold more than this together
-  EXPECT_NE(error_of([&] { io::read_torch_checkpoint(fixture("tensors.pt"), small); })
-                .find("larger than the limit"),
+  EXPECT_NE(error_of([&] {
+              io::read_torch_checkpoint(fixture("tensors.pt"), small);
+            }).find("larger than the limit"),
             std::string::npos);
   io::CheckpointLimits few;
   few.max_objects = 50;
-  EXPECT_NE(error_of([&] { io::read_torch_checkpoint(fixture("tensors.pt"), few); })
-                .find("pickled objects"),
+  EXPECT_NE(error_of([&] {
+              io::read_torch_checkpoint(fixture("tensors.pt"), few);
+            }).find("pickled objects"),
             std::string::npos);
 }
 
@@ -193,13 +198,13 @@ TEST(TorchCheckpoint, ReadsASmallBroadcastViewButRefusesAHugeOne) {
   ASSERT_EQ(small.size(), 1u);
   EXPECT_TRUE(get(small, "w").equal(torch::full({3}, 2.5f)));
   std::string message = error_of([] { io::read_torch_checkpoint(fixture("broadcast_huge.pt")); });
-  EXPECT_NE(message.find("broadcast tensor views expand to more than the limit"),
-            std::string::npos)
+  EXPECT_NE(message.find("broadcast tensor views expand to more than the limit"), std::string::npos)
       << message;
 }
 
 TEST(TorchCheckpoint, RefusesAPickleThatCopiesOneListOverAndOver) {
   // 403 bytes that call OrderedDict(list of 100k pairs) 100 times: 20 M copied references.
-  std::string message = error_of([] { io::read_torch_checkpoint(fixture("ordered_dict_bomb.pt")); });
+  std::string message =
+      error_of([] { io::read_torch_checkpoint(fixture("ordered_dict_bomb.pt")); });
   EXPECT_NE(message.find("pickled references"), std::string::npos) << message;
 }

@@ -53,7 +53,8 @@ TEST(AnimeGAN2Parity, ReducedModelMatchesThePortInBothModes) {
     auto model = import("small.pt", align);
     EXPECT_EQ(model.meta["options"]["width"].get<double>(), 0.25);
     for (const char* size : {"37x50", "64x64", "19x33"}) {
-      at::Tensor expected = reference_tensor(std::string(align ? "small_align_" : "small_scale_") + size);
+      at::Tensor expected =
+          reference_tensor(std::string(align ? "small_align_" : "small_scale_") + size);
       at::Tensor got = model.generator->forward(reference_tensor(std::string("in_") + size));
       EXPECT_LE(max_diff(got, expected), kTolerance) << size << (align ? " align" : " scale");
     }
@@ -71,7 +72,9 @@ TEST(AnimeGAN2Parity, FullSizeHalfPrecisionCheckpointHasThePortsKeysAndOutput) {
   int64_t params = 0;
   for (const auto& p : model.generator->parameters()) params += p.numel();
   EXPECT_EQ(params, 2143552);
-  EXPECT_LE(max_diff(model.generator->forward(reference_tensor("in_19x33")), reference_tensor("full_align_19x33")), kTolerance);
+  EXPECT_LE(max_diff(model.generator->forward(reference_tensor("in_19x33")),
+                     reference_tensor("full_align_19x33")),
+            kTolerance);
 }
 
 TEST(AnimeGAN2Parity, ModelFileRoundTripKeepsTheOutput) {
@@ -86,7 +89,9 @@ TEST(AnimeGAN2Parity, ModelFileRoundTripKeepsTheOutput) {
   fs::remove_all(folder);
   EXPECT_EQ(model.meta["name"], "parity");
   EXPECT_EQ(model.meta["options"]["align_corners"], false);
-  EXPECT_LE(max_diff(model.generator->forward(reference_tensor("in_37x50")), reference_tensor("small_scale_37x50")), kTolerance);
+  EXPECT_LE(max_diff(model.generator->forward(reference_tensor("in_37x50")),
+                     reference_tensor("small_scale_37x50")),
+            kTolerance);
 }
 
 TEST(AnimeGAN2Parity, CheckpointOfAnotherShapeNamesKeyAndBothShapes) {
@@ -101,7 +106,8 @@ TEST(AnimeGAN2Parity, CheckpointOfAnotherShapeNamesKeyAndBothShapes) {
     models::load_model(file, "bad.pt");
     FAIL() << "expected an error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("bad.pt: block_b.0.1.weight: expected [32,16,3,3], found [64,16,3,3]"),
+    EXPECT_NE(std::string(e.what()).find(
+                  "bad.pt: block_b.0.1.weight: expected [32,16,3,3], found [64,16,3,3]"),
               std::string::npos)
         << e.what();
   }

@@ -37,8 +37,9 @@ TEST(AnimeGAN2, LoadStateDictNamesShapeMismatch) {
     models::load_state_dict(*g, sd, "x.pt");
     FAIL() << "expected an error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("block_a.0.1.weight: expected [32,3,7,7], found [32,3,3,3]"),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(e.what()).find("block_a.0.1.weight: expected [32,3,7,7], found [32,3,3,3]"),
+        std::string::npos)
         << e.what();
   }
 }

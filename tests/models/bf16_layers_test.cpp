@@ -14,15 +14,20 @@ TEST(ReflectionPad, Bf16EqualsLibTorchsFp32Kernel) {
   torch::manual_seed(4);
   // bf16 values survive the round trip to fp32 exactly, so the two must be equal.
   auto x = torch::randn({2, 3, 7, 9}).to(torch::kBFloat16);
-  for (std::array<int64_t, 4> pad : {std::array<int64_t, 4>{1, 1, 1, 1}, {0, 1, 0, 1},
-                                     {3, 3, 3, 3}, {2, 0, 0, 5}, {0, 0, 0, 0}, {8, 8, 6, 6}}) {
+  for (std::array<int64_t, 4> pad : {std::array<int64_t, 4>{1, 1, 1, 1},
+                                     {0, 1, 0, 1},
+                                     {3, 3, 3, 3},
+                                     {2, 0, 0, 5},
+                                     {0, 0, 0, 0},
+                                     {8, 8, 6, 6}}) {
     auto expected = torch::nn::functional::pad(
-        x.to(torch::kFloat),
-        torch::nn::functional::PadFuncOptions({pad[0], pad[1], pad[2], pad[3]}).mode(torch::kReflect));
+        x.to(torch::kFloat), torch::nn::functional::PadFuncOptions({pad[0], pad[1], pad[2], pad[3]})
+                                 .mode(torch::kReflect));
     auto got = reflection_pad(x, pad);
     EXPECT_EQ(got.scalar_type(), torch::kBFloat16);
     ASSERT_EQ(got.sizes(), expected.sizes()) << pad[0] << pad[1] << pad[2] << pad[3];
-    EXPECT_TRUE(torch::equal(got.to(torch::kFloat), expected)) << pad[0] << pad[1] << pad[2] << pad[3];
+    EXPECT_TRUE(torch::equal(got.to(torch::kFloat), expected))
+        << pad[0] << pad[1] << pad[2] << pad[3];
     EXPECT_TRUE(torch::equal(reflection_pad(x.to(torch::kFloat), pad), expected));
   }
 }

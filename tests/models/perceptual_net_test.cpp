@@ -5,8 +5,8 @@
 
 #include "comicgan/error.h"
 #include "models/vgg.h"
-#include "train/json_tensors.h"
 #include "test_paths.h"
+#include "train/json_tensors.h"
 
 using namespace comicgan;
 using comicgan::testing::json_tensor;

@@ -34,7 +34,8 @@ TEST(LookLosses, RgbToLabMatchesOpenCv) {
   for (int y = 0; y < 7; ++y)
     for (int x = 0; x < 9; ++x)
       for (int c = 0; c < 3; ++c)
-        worst = std::max(worst, std::abs(lab[0][c][y][x].item<double>() - ref.at<cv::Vec3f>(y, x)[c]));
+        worst =
+            std::max(worst, std::abs(lab[0][c][y][x].item<double>() - ref.at<cv::Vec3f>(y, x)[c]));
   // OpenCV's float path interpolates tables (measured up to 0.27 off the formula, of L's 100).
   EXPECT_LT(worst, 0.5);
 }
@@ -44,11 +45,13 @@ TEST(LookLosses, LabColorLossIsTheMeanDistanceOfPooledColours) {
   auto photo = torch::rand({2, 3, 16, 24}) * 2 - 1, fake = torch::rand({2, 3, 16, 24}) * 2 - 1;
   double expected = 0;
   for (int n = 0; n < 2; ++n) {
-    auto pa = torch::avg_pool2d(photo.slice(0, n, n + 1), 8), pb = torch::avg_pool2d(fake.slice(0, n, n + 1), 8);
+    auto pa = torch::avg_pool2d(photo.slice(0, n, n + 1), 8),
+         pb = torch::avg_pool2d(fake.slice(0, n, n + 1), 8);
     cv::Mat a = opencv_lab(pa), b = opencv_lab(pb);
     for (int y = 0; y < a.rows; ++y)
       for (int x = 0; x < a.cols; ++x)
-        expected += cv::norm(cv::Vec3d(a.at<cv::Vec3f>(y, x)) - cv::Vec3d(b.at<cv::Vec3f>(y, x))) / 12.0;
+        expected +=
+            cv::norm(cv::Vec3d(a.at<cv::Vec3f>(y, x)) - cv::Vec3d(b.at<cv::Vec3f>(y, x))) / 12.0;
   }
   EXPECT_NEAR(train::lab_color_loss(photo, fake, 8).item<double>(), expected, 0.05);
   // Detail inside a pooled block is free: reversing each 8x8 block's rows changes nothing.
@@ -66,7 +69,8 @@ TEST(LookLosses, LabColorLossIsTheMeanDistanceOfPooledColours) {
 
 TEST(LookLosses, FlatLossRemovesWeakGradientsAndKeepsEdges) {
   // Hand value: a horizontal ramp of 4 levels per pixel with threshold 8 costs 0.5 * 4 / 8.
-  auto ramp = (torch::arange(10, torch::kFloat) * 4 / 127.5 - 1).view({1, 1, 1, 10}).expand({1, 3, 10, 10});
+  auto ramp =
+      (torch::arange(10, torch::kFloat) * 4 / 127.5 - 1).view({1, 1, 1, 10}).expand({1, 3, 10, 10});
   EXPECT_NEAR(train::flat_loss(ramp.contiguous(), 8).item<double>(), 0.25, 1e-5);
 
   // Noise on two flat halves with a strong step between them: descending the loss flattens the
@@ -89,7 +93,7 @@ TEST(LookLosses, FlatLossRemovesWeakGradientsAndKeepsEdges) {
   }
   torch::NoGradGuard no_grad;
   EXPECT_LT(train::flat_loss(image, 8).item<double>(), before * 0.2);
-  EXPECT_LT(left().std().item<double>(), noise_before / 3);  // the luma's noise is flattened
+  EXPECT_LT(left().std().item<double>(), noise_before / 3);         // the luma's noise is flattened
   EXPECT_GT((right().mean() - left().mean()).item<double>(), 1.1);  // the step stays
 }
 

@@ -58,8 +58,8 @@ TEST(TrainLosses, PhotoTermJudgesPhotosAsNotTheStyle) {
     auto d = train::discriminator_loss(gan, logits("real"), logits("fake"), logits("gray"),
                                        logits("smooth"), w, photos);
     // The photo term is the fake term's formula ("not the style") on the photos' logits.
-    auto as_fake = train::discriminator_loss(gan, logits("real"), photos, logits("gray"),
-                                             logits("smooth"));
+    auto as_fake =
+        train::discriminator_loss(gan, logits("real"), photos, logits("gray"), logits("smooth"));
     EXPECT_NEAR(value(d.photo), value(as_fake.fake), 1e-6);
     auto plain = train::discriminator_loss(gan, logits("real"), logits("fake"), logits("gray"),
                                            logits("smooth"), w);

@@ -25,7 +25,8 @@ class RunFolder : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = comicgan_test::scratch_folder(
-        std::string("run-folder-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        std::string("run-folder-") +
+        ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     test::write_coded_prepared_dir(prepared(), 10, 4, 40, 40);
   }

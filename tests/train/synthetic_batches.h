@@ -23,17 +23,17 @@ class SyntheticBatches : public data::BatchSource {
     data::TrainingBatch b;
     // Photos: low-frequency colour fields, upsampled smoothly.
     auto coarse = at::rand({batch_, 3, low, low}, gen) * 2 - 1;
-    b.photo = torch::nn::functional::interpolate(
-        coarse, torch::nn::functional::InterpolateFuncOptions()
-                    .size(std::vector<int64_t>{s, s})
-                    .mode(torch::kBilinear)
-                    .align_corners(false));
+    b.photo =
+        torch::nn::functional::interpolate(coarse, torch::nn::functional::InterpolateFuncOptions()
+                                                       .size(std::vector<int64_t>{s, s})
+                                                       .mode(torch::kBilinear)
+                                                       .align_corners(false));
     // Style: flat patches of saturated colours with hard edges (nearest upsampling).
     auto palette = (at::rand({batch_, 3, 4, 4}, gen) > 0.5).to(torch::kFloat) * 1.6 - 0.8;
-    b.style = torch::nn::functional::interpolate(
-        palette, torch::nn::functional::InterpolateFuncOptions()
-                     .size(std::vector<int64_t>{s, s})
-                     .mode(torch::kNearest));
+    b.style =
+        torch::nn::functional::interpolate(palette, torch::nn::functional::InterpolateFuncOptions()
+                                                        .size(std::vector<int64_t>{s, s})
+                                                        .mode(torch::kNearest));
     auto gray = (b.style * torch::tensor({0.299f, 0.587f, 0.114f}).view({1, 3, 1, 1}))
                     .sum(1, true)
                     .repeat({1, 3, 1, 1});

@@ -14,9 +14,9 @@
 #include "models/discriminator.h"
 #include "models/generator.h"
 #include "models/model_store.h"
+#include "test_paths.h"
 #include "train/checkpoint.h"
 #include "train/synthetic_batches.h"
-#include "test_paths.h"
 
 using namespace comicgan;
 namespace fs = std::filesystem;
@@ -42,8 +42,7 @@ train::TrainConfig tiny_config() {
 
 struct TempDir {
   fs::path path;
-  explicit TempDir(const std::string& name)
-      : path(comicgan_test::scratch_folder("train-" + name)) {
+  explicit TempDir(const std::string& name) : path(comicgan_test::scratch_folder("train-" + name)) {
     fs::remove_all(path);
   }
   ~TempDir() { fs::remove_all(path); }
@@ -294,7 +293,8 @@ TEST(Trainer, StartsFromAnInitGenerator) {
     comicgan::testing::SyntheticBatches data(config.batch_size, config.image_size);
     train::Trainer(fine_tune, second.str(), data).run(false);
   }
-  auto a = io::read_model_file(first.str() + "/model.cgm"), b = io::read_model_file(second.str() + "/model.cgm");
+  auto a = io::read_model_file(first.str() + "/model.cgm"),
+       b = io::read_model_file(second.str() + "/model.cgm");
   ASSERT_EQ(a.tensors.size(), b.tensors.size());
   double worst = 0;
   for (size_t i = 0; i < a.tensors.size(); ++i)
@@ -332,7 +332,8 @@ TEST(Trainer, ColourAndFlatnessTermsAreLoggedWhereTheyApply) {
   // The total is the sum of its terms, the new ones included.
   const auto& last = metrics.back();
   double sum = 0;
-  for (const char* k : {"g_adv", "content", "style", "color", "tv", "lab_color", "flat"}) sum += last[k].get<double>();
+  for (const char* k : {"g_adv", "content", "style", "color", "tv", "lab_color", "flat"})
+    sum += last[k].get<double>();
   EXPECT_NEAR(last["g_total"].get<double>(), sum, 1e-3 * std::abs(sum));
 }
 
@@ -345,11 +346,12 @@ class TargetBatches : public data::BatchSource {
   data::TrainingBatch batch(int64_t step) override {
     auto b = inner_.batch(step);
     namespace F = torch::nn::functional;
-    b.photo_target = F::interpolate(F::avg_pool2d(b.photo, F::AvgPool2dFuncOptions(4)),
-                                    F::InterpolateFuncOptions()
-                                        .size(std::vector<int64_t>{b.photo.size(2), b.photo.size(3)})
-                                        .mode(torch::kNearest)) *
-                         0.5;
+    b.photo_target =
+        F::interpolate(F::avg_pool2d(b.photo, F::AvgPool2dFuncOptions(4)),
+                       F::InterpolateFuncOptions()
+                           .size(std::vector<int64_t>{b.photo.size(2), b.photo.size(3)})
+                           .mode(torch::kNearest)) *
+        0.5;
     return b;
   }
 
@@ -390,7 +392,8 @@ TEST(Trainer, PseudoTargetWeightsNeedDataWithTargets) {
   auto config = tiny_config();
   config.target_weight = 1;
   comicgan::testing::SyntheticBatches data(config.batch_size, config.image_size);
-  auto message = comicgan::test::error_of([&] { train::Trainer(config, dir.str(), data).run(false); });
+  auto message =
+      comicgan::test::error_of([&] { train::Trainer(config, dir.str(), data).run(false); });
   EXPECT_NE(message.find("pseudo-target"), std::string::npos) << message;
 }
 

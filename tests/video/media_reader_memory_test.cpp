@@ -14,9 +14,9 @@
 #include <map>
 
 #include "comicgan/error.h"
+#include "test_paths.h"
 #include "video/media_reader.h"
 #include "video/synthetic_clip.h"
-#include "test_paths.h"
 
 using namespace comicgan;
 using namespace comicgan::video;
@@ -84,7 +84,8 @@ std::string error_reading(const std::string& bytes, const VideoLimits& limits = 
 
 TEST(FuzzSeeds, VideoClipsReadTheSameFromMemoryAsByPath) {
   int seen = 0;
-  for (const auto& e : fs::directory_iterator(fs::path(COMICGAN_FIXTURES) / "fuzz-seeds" / "video")) {
+  for (const auto& e :
+       fs::directory_iterator(fs::path(COMICGAN_FIXTURES) / "fuzz-seeds" / "video")) {
     const std::string path = e.path().string();
     VideoInfo by_path_info;
     std::vector<VideoFrame> by_path = read_frames(path, &by_path_info);
@@ -129,7 +130,8 @@ TEST(MediaReaderMemory, TruncatedAndEmptyInputsAreRefused) {
   const std::string bytes =
       file_bytes((fs::path(COMICGAN_FIXTURES) / "fuzz-seeds" / "video" / "mpeg4.mp4").string());
   EXPECT_NE(error_reading(""), "");
-  EXPECT_NE(error_reading(bytes.substr(0, bytes.size() / 2)).find("memory.video"), std::string::npos);
+  EXPECT_NE(error_reading(bytes.substr(0, bytes.size() / 2)).find("memory.video"),
+            std::string::npos);
   EXPECT_EQ(error_reading(bytes), "");
 }
 

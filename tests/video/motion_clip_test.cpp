@@ -8,10 +8,10 @@
 
 #include "io/image_io.h"
 #include "io/image_mat.h"
+#include "test_paths.h"
 #include "video/optical_flow.h"
 #include "video/video_comparison.h"
 #include "video_test_support.h"
-#include "test_paths.h"
 
 using namespace comicgan;
 using namespace comicgan::video;

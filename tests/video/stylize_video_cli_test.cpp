@@ -15,7 +15,7 @@ TEST(StylizeVideoCli, StylizesAClipAndEvalVideoAgreesOnTiming) {
   write_synthetic_clip(dir / "in.mp4", clip);
   write_tiny_model(dir / "tiny.cgm");
   CliRun run = run_cli("stylize " + (dir / "in.mp4") + " -o " + (dir / "out.mp4") + " --model " +
-                    (dir / "tiny.cgm") + " --consistency flow --crf 20 --threads 1");
+                       (dir / "tiny.cgm") + " --consistency flow --crf 20 --threads 1");
   ASSERT_EQ(run.status, 0) << run.output;
   EXPECT_NE(run.output.find("frames/s"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("stylized 16 frames"), std::string::npos) << run.output;
@@ -59,7 +59,7 @@ TEST(StylizeVideoCli, CorruptVideoIsOneLineErrorAndExitOne) {
   std::ofstream(dir / "bad.mkv") << std::string(3000, 'z');
   write_tiny_model(dir / "tiny.cgm");
   CliRun run = run_cli("stylize " + (dir / "bad.mkv") + " -o " + (dir / "out.mp4") + " --model " +
-                    (dir / "tiny.cgm"));
+                       (dir / "tiny.cgm"));
   EXPECT_EQ(run.status, 1);
   EXPECT_EQ(run.output.rfind("comicgan: error: ", 0), 0u) << run.output;
   EXPECT_EQ(std::count(run.output.begin(), run.output.end(), '\n'), 1) << run.output;

@@ -27,7 +27,8 @@ GifFacts parse_gif(const std::string& path) {
   const std::string b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   size_t pos = 0;
   auto byte = [&](size_t at) -> int {
-    if (at >= b.size()) throw std::runtime_error(path + ": GIF ends early at byte " + std::to_string(at));
+    if (at >= b.size())
+      throw std::runtime_error(path + ": GIF ends early at byte " + std::to_string(at));
     return static_cast<unsigned char>(b[at]);
   };
   auto skip_sub_blocks = [&] {
@@ -87,7 +88,8 @@ void expect_gif_keeps_frames_and_timing(const std::string& in, const std::string
   int64_t elapsed_cs = 0;
   for (size_t i = 0; i < frames.size(); ++i) {
     int64_t next = i + 1 < frames.size() ? frames[i + 1].pts : end;
-    EXPECT_EQ(facts.delays[i], centiseconds(next, info.time_base) - centiseconds(frames[i].pts, info.time_base))
+    EXPECT_EQ(facts.delays[i],
+              centiseconds(next, info.time_base) - centiseconds(frames[i].pts, info.time_base))
         << "delay of frame " << i;
     elapsed_cs += facts.delays[i];
     // Rounding each timestamp, not each delay: the GIF never drifts more than half a tick.

@@ -28,7 +28,8 @@ void expect_same_timing(const std::string& in, const std::string& out, bool exac
         << out_info.time_base.den;
   if (exact) EXPECT_NEAR(in_info.duration_s, out_info.duration_s, 1e-6);
   auto c = compare_videos(in, out);
-  EXPECT_TRUE(c.frame_count_equal() && c.timestamps_equal() && c.span_equal()) << format_comparison(c);
+  EXPECT_TRUE(c.frame_count_equal() && c.timestamps_equal() && c.span_equal())
+      << format_comparison(c);
   if (exact) EXPECT_EQ(c.start_offset_s, 0.0);
 }
 
@@ -182,10 +183,12 @@ TEST(StylizeVideoTiming, SubtitlesAreCopiedPacketForPacketOrDroppedWithANote) {
     ASSERT_EQ(a.size(), b.size()) << ext;
     for (size_t i = 0; i < a.size(); ++i) {
       EXPECT_EQ(a[i].data, b[i].data) << ext << " subtitle " << i;
-      EXPECT_EQ(av_compare_ts(a[i].pts, a[i].time_base, b[i].pts, b[i].time_base), 0) << ext << " " << i;
+      EXPECT_EQ(av_compare_ts(a[i].pts, a[i].time_base, b[i].pts, b[i].time_base), 0)
+          << ext << " " << i;
     }
-    expect_same_audio(dir / ("in." + ext), dir / ("out." + ext),
-                      ext == "mkv" ? compare_videos(dir / "in.mkv", dir / "out.mkv").start_offset_s : 0);
+    expect_same_audio(
+        dir / ("in." + ext), dir / ("out." + ext),
+        ext == "mkv" ? compare_videos(dir / "in.mkv", dir / "out.mkv").start_offset_s : 0);
   }
   EXPECT_TRUE(notes.empty()) << notes[0];
   // WebM holds WebVTT only: the mov_text track is dropped, and the user is told.

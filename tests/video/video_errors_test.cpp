@@ -81,7 +81,8 @@ bool write_undecodable_clip(const std::string& path, std::string* codec_name) {
 TEST(VideoErrors, UndecodableCodecIsNamed) {
   ScratchDir dir;
   std::string codec;
-  if (!write_undecodable_clip(dir / "odd.mkv", &codec)) GTEST_SKIP() << "FFmpeg decodes every codec Matroska holds";
+  if (!write_undecodable_clip(dir / "odd.mkv", &codec))
+    GTEST_SKIP() << "FFmpeg decodes every codec Matroska holds";
   std::string message = error_of(dir / "odd.mkv", dir / "out.mp4");
   EXPECT_NE(message.find("unsupported video codec '" + codec + "'"), std::string::npos) << message;
   EXPECT_EQ(dir.entries(), (std::vector<std::string>{"odd.mkv"}));
@@ -99,12 +100,14 @@ TEST(VideoErrors, DamagedAndUnusableInputsAreRefusedInOneLineLeavingNothing) {
   write_bytes(dir / "truncated.mkv", mkv.substr(0, mkv.size() / 2));
   write_bytes(dir / "tone.wav", wav_bytes());
   std::string flipped = mp4;  // damage inside the video data (mdat), keep the index intact
-  for (size_t i = flipped.size() / 3; i < flipped.size() / 3 + 400; ++i) flipped[i] = char(~flipped[i]);
+  for (size_t i = flipped.size() / 3; i < flipped.size() / 3 + 400; ++i)
+    flipped[i] = char(~flipped[i]);
   write_bytes(dir / "flipped.mp4", flipped);
 
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"garbage.mp4", "not a video file"}, {"truncated.mp4", ""},      {"truncated.mkv", "truncated"},
-      {"tone.wav", "has no video stream"},  {"flipped.mp4", "damaged"}, {"missing.mp4", "no such file"}};
+      {"garbage.mp4", "not a video file"}, {"truncated.mp4", ""},
+      {"truncated.mkv", "truncated"},      {"tone.wav", "has no video stream"},
+      {"flipped.mp4", "damaged"},          {"missing.mp4", "no such file"}};
   for (const auto& [name, expected] : cases) {
     std::string message = error_of(dir / name, dir / "out.mp4");
     EXPECT_FALSE(message.empty()) << name << " was accepted";

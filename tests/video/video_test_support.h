@@ -7,8 +7,8 @@ extern "C" {
 }
 
 #include <gtest/gtest.h>
-#include <torch/torch.h>
 #include <sys/wait.h>
+#include <torch/torch.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -20,10 +20,10 @@ extern "C" {
 #include "infer/stylizer.h"
 #include "io/model_file.h"
 #include "models/generator.h"
+#include "test_paths.h"
 #include "video/media_reader.h"
 #include "video/stylize_video.h"
 #include "video/synthetic_clip.h"
-#include "test_paths.h"
 
 namespace comicgan::video::testing {
 
@@ -43,7 +43,8 @@ class ScratchDir {
   // Every entry, hidden ones included (a leftover temporary would show here).
   std::vector<std::string> entries() const {
     std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(path_)) names.push_back(e.path().filename().string());
+    for (const auto& e : fs::directory_iterator(path_))
+      names.push_back(e.path().filename().string());
     std::sort(names.begin(), names.end());
     return names;
   }
@@ -74,8 +75,8 @@ inline StylizeVideoJob job_for(const std::string& in, const std::string& out) {
 
 inline BatchStylizer tiny_stylizer() {
   torch::manual_seed(7);
-  auto stylizer = std::make_shared<infer::Stylizer>(
-      models::make_generator("animegan2", {{"width", 0.125}}));
+  auto stylizer =
+      std::make_shared<infer::Stylizer>(models::make_generator("animegan2", {{"width", 0.125}}));
   return [stylizer](const at::Tensor& x) { return stylizer->forward(x); };
 }
 
