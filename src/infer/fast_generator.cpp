@@ -182,7 +182,7 @@ struct FastGenerator::Plan {
 
 FastGenerator::FastGenerator(const models::Generator& generator, at::ScalarType dtype,
                              const FastPathOptions& options)
-    : plan_(std::make_unique<Plan>()), dtype_(dtype), options_(options) {
+    : plan_(std::make_unique<Plan>()), dtype_(dtype) {
   check(dtype == at::kFloat || dtype == at::kBFloat16, "fast path: fp32 or bf16 only");
   auto* g = dynamic_cast<const models::AnimeGAN2Generator*>(&generator);
   check(g != nullptr, "fast path: only the animegan2 architecture is supported");

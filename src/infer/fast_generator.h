@@ -68,7 +68,6 @@ class FastGenerator {
   // Multiply-accumulates x2 for an HxW input (what GFLOP/s figures divide by).
   double flops(int64_t height, int64_t width) const;
   at::ScalarType dtype() const { return dtype_; }
-  const FastPathOptions& options() const { return options_; }
   // What the plan was built with: "dnnl" (oneDNN called directly) or "aten" (at::conv2d).
   const char* conv_backend() const;
   // Convolutions whose oneDNN primitives, made by forward() calls so far, use Winograd.
@@ -79,7 +78,6 @@ class FastGenerator {
  private:
   std::unique_ptr<Plan> plan_;
   at::ScalarType dtype_;
-  FastPathOptions options_;
 };
 
 }  // namespace comicgan::infer

@@ -1,7 +1,5 @@
 #include "video/frame_folder.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>

@@ -54,7 +54,6 @@ struct StylizeVideoJob {
 struct VideoProgress {
   int64_t done = 0, total = 0;  // total: 0 when unknown
   double seconds = 0;
-  double frames_per_second() const { return seconds > 0 ? double(done) / seconds : 0; }
 };
 
 struct StylizeVideoReport {

@@ -1,7 +1,5 @@
 #include "video/video_bench.h"
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 
