@@ -33,7 +33,6 @@ class BadInput : public ::testing::Test {
   // CLI start costs a LibTorch load).
   static void SetUpTestSuite() {
     dir_ = comicgan_test::scratch_folder("bad-input");
-    fs::create_directories(dir_);
     model_ = (dir_ / "small.cgm").string();
     io::write_model_file(model_, models::import_animegan2(fixture("animegan2/small.pt"), {}));
   }

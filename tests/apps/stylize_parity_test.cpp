@@ -26,10 +26,7 @@ int run(const std::string& args) {
 
 class StylizeParity : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = comicgan_test::scratch_folder("e2e");
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = comicgan_test::scratch_folder("e2e"); }
   void TearDown() override { fs::remove_all(dir_); }
 
   void expect_port_pixels(const std::string& align, const std::string& photo,

@@ -21,7 +21,6 @@ class StylizeQuality : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = comicgan_test::scratch_folder("quality");
-    fs::create_directories(dir_);
     model_ = (dir_ / "small.cgm").string();
     io::write_model_file(model_, models::import_animegan2(
                                      std::string(COMICGAN_FIXTURES) + "/animegan2/small.pt", {}));

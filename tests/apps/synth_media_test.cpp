@@ -43,7 +43,6 @@ class SynthCli : public ::testing::Test {
     dir_ = comicgan_test::scratch_folder(
         std::string("synth-cli-") +
         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
     fs::create_directories(dir_ / "in" / "sub");
   }
   void TearDown() override { fs::remove_all(dir_); }

@@ -43,7 +43,6 @@ class TrainCli : public ::testing::Test {
     dir_ = comicgan_test::scratch_folder(
         std::string("train-cli-") +
         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
     fs::create_directories(dir_ / "photos" / "sub");
     fs::create_directories(dir_ / "style");
     for (int i = 0; i < 3; ++i) {

@@ -48,7 +48,6 @@ class Prepare : public ::testing::Test {
   void SetUp() override {
     root_ = comicgan_test::scratch_folder(
         std::string("prepare-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
     fs::create_directories(root_ / "photos/sub/deeper");
     fs::create_directories(root_ / "style");
     io::write_image((root_ / "photos/a.jpg").string(), picture(120, 80, 1));

@@ -37,7 +37,6 @@ int max_difference(const Image& a, const Image& b) {
 
 TEST(StylizeFolder, BatchedPipelineEqualsOnePictureAtATime) {
   fs::path dir = comicgan_test::scratch_folder("folder");
-  fs::remove_all(dir);
   fs::create_directories(dir / "in" / "sub");
   // Runs of equal sizes (batched) broken by other sizes, a grey picture and a broken file.
   std::vector<std::pair<std::string, Image>> pictures;

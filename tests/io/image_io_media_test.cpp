@@ -31,8 +31,6 @@ class ImageIo : public ::testing::Test {
   void SetUp() override {
     dir_ = comicgan_test::scratch_folder(
         std::string("image-io-") + ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
   }
   void TearDown() override { fs::remove_all(dir_); }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }

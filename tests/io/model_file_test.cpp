@@ -67,7 +67,6 @@ TEST(ModelFile, RefusesNonModel) {
 
 TEST(ModelFile, WritesAtomically) {
   std::filesystem::path dir = comicgan_test::scratch_folder("model-file");
-  std::filesystem::create_directories(dir);
   auto path = (dir / "m.cgm").string();
   io::write_model_file(path, sample());
   auto back = io::read_model_file(path);

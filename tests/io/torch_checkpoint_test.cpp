@@ -142,8 +142,7 @@ TEST(TorchCheckpoint, ErrorsNameTheFileAndTheProblem) {
 }
 
 TEST(TorchCheckpoint, RefusesFilesThatAreNotCheckpoints) {
-  fs::path dir = fs::path(comicgan_test::scratch_folder("ckpt"));
-  fs::create_directories(dir);
+  const fs::path dir = comicgan_test::scratch_folder("ckpt");
   std::string empty = (dir / "empty.pt").string(), text = (dir / "text.pt").string();
   io::write_file_atomically(empty, "");
   io::write_file_atomically(text, "this is not a checkpoint at all");

@@ -25,7 +25,6 @@ Image picture(int w, int h, int seed) { return comicgan_test::ramp_picture(w, h,
 
 TEST(RunFolderPictures, RememberedPhotoTargetIsReusedOnResume) {
   fs::path dir = comicgan_test::scratch_folder("run-folder-pictures");
-  fs::remove_all(dir);
   fs::create_directories(dir / "photos");
   fs::create_directories(dir / "style");
   for (int i = 0; i < 3; ++i) {

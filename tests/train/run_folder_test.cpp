@@ -27,7 +27,6 @@ class RunFolder : public ::testing::Test {
     dir_ = comicgan_test::scratch_folder(
         std::string("run-folder-") +
         ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
     test::write_coded_prepared_dir(prepared(), 10, 4, 40, 40);
   }
   void TearDown() override { fs::remove_all(dir_); }

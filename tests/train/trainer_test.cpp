@@ -40,12 +40,12 @@ train::TrainConfig tiny_config() {
   return c;
 }
 
+// A run folder that does not exist yet, inside a scratch folder of its own.
 struct TempDir {
-  fs::path path;
-  explicit TempDir(const std::string& name) : path(comicgan_test::scratch_folder("train-" + name)) {
-    fs::remove_all(path);
-  }
-  ~TempDir() { fs::remove_all(path); }
+  fs::path root, path;
+  explicit TempDir(const std::string& name)
+      : root(comicgan_test::scratch_folder("train-" + name)), path(root / "run") {}
+  ~TempDir() { fs::remove_all(root); }
   std::string str() const { return path.string(); }
 };
 

@@ -29,9 +29,7 @@ class ScratchDir {
   ScratchDir()
       : path_(comicgan_test::scratch_folder(
             std::string("reader-memory-") +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name())) {
-    fs::create_directories(path_);
-  }
+            ::testing::UnitTest::GetInstance()->current_test_info()->name())) {}
   ~ScratchDir() { fs::remove_all(path_); }
   std::string operator/(const std::string& name) const { return (path_ / name).string(); }
 

@@ -34,8 +34,6 @@ class ScratchDir {
   ScratchDir() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     path_ = comicgan_test::scratch_folder("video-" + std::string(info ? info->name() : "x"));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
   }
   ~ScratchDir() { fs::remove_all(path_); }
   std::string operator/(const std::string& name) const { return (path_ / name).string(); }
